@@ -99,3 +99,70 @@ def test_copied_bundle_with_stray_file_reports_it(tmp_path):
     verdict = json.loads(result.stdout)
     stray = [f for f in verdict["findings"] if f["code"] == "unsupported_file"]
     assert stray and stray[0]["evidence"][0]["file"] == "notes.docx"
+
+
+def accept_bundle() -> Path:
+    for bundle in sample_bundles():
+        expected = json.loads((bundle.parent / f"{bundle.name}.expected.json").read_text())
+        if expected.get("verdict") == "accept" and "工伤医疗" in (bundle / "application.json").read_text():
+            return bundle
+    pytest.fail("no accepted 工伤医疗（康复）费用申报 sample bundle in samples/bundles")
+
+
+def test_decision_missing_is_deficient_unless_records_confirm_it(tmp_path):
+    """CONTRACTS §5: the 认定工伤决定书 is waivable only when an internal record confirms it."""
+    source = accept_bundle()
+    first = json.loads(intake("verify", str(source), "--json").stdout)
+    decision_docs = [d for d in first["documents"] if d["type"] == "injury_decision"]
+    assert decision_docs, "the accept sample must contain a 认定工伤决定书"
+    decision = decision_docs[0]["fields"]
+
+    bundle = tmp_path / "no-decision"
+    shutil.copytree(source, bundle)
+    (bundle / decision_docs[0]["file"]).unlink()
+
+    without = json.loads(intake("verify", str(bundle), "--json").stdout)
+    assert without["verdict"] == "deficient"
+    missing = [f for f in without["findings"] if f["code"] == "missing_material"]
+    assert any("认定工伤决定书" in (f["material"] or "") for f in missing)
+
+    application = json.loads((bundle / "application.json").read_text())
+    records = tmp_path / "records.json"
+    records.write_text(
+        json.dumps(
+            [
+                {
+                    "kind": "injury_decision",
+                    "id_number": application["applicant"]["id_number"],
+                    "name": application["applicant"]["name"],
+                    "fields": {
+                        "document_number": decision["document_number"]["value"],
+                        "injury_date": decision["injury_date"]["value"],
+                        "is_work_injury": True,
+                    },
+                }
+            ],
+            ensure_ascii=False,
+        )
+    )
+    result = intake("verify", str(bundle), "--json", "--records", str(records))
+    waived = json.loads(result.stdout)
+    assert waived["verdict"] == "accept", waived["findings"]
+    statuses = {m["material"]: m["status"] for m in waived["materials"]}
+    assert any("认定工伤决定书" in name and s == "waived" for name, s in statuses.items())
+    assert any(f["severity"] == "warning" and f["code"] == "material_waived" for f in waived["findings"])
+
+
+def test_bundle_without_medical_invoice_is_deficient_naming_it(tmp_path):
+    source = accept_bundle()
+    first = json.loads(intake("verify", str(source), "--json").stdout)
+    bundle = tmp_path / "no-invoice"
+    shutil.copytree(source, bundle)
+    invoices = {d["file"] for d in first["documents"] if d["type"] == "medical_invoice"}
+    assert invoices
+    for name in invoices:
+        (bundle / name).unlink()
+    verdict = json.loads(intake("verify", str(bundle), "--json").stdout)
+    assert verdict["verdict"] == "deficient"
+    missing = [f for f in verdict["findings"] if f["code"] == "missing_material"]
+    assert any("票据" in (f["material"] or "") for f in missing), missing
