@@ -19,4 +19,13 @@ Contract used by pipeline.verify:
                                                     # unknown_fact, material_waived, wrong_service ...
         RuleEvaluation.assumptions: list[str]       # facts defaulted, Chinese
         RuleEvaluation.clerk_checks: list[str]      # conditions no document can show, Chinese
+
+Also (rules helper):
+    rules.catalogue.Catalogue.view(jurisdiction, on_date) -> list[Service]   # in force, city layer applied
+    rules.catalogue.Catalogue.all_entries(on_date) / get(code, jurisdiction, on_date) / match(query, view)
+    rules.evaluator.RuleEvaluation.facts / .wrong_service                      # resolved facts; routing
+    rules.synth                 # synthetic documents satisfying a service (generated tests)
+    rules.cli.register(app)     # `intake services [--json]`, `services show`, `rules diff`, `rules check`
+    python -m rules.coverage    # writes docs/coverage.md
+Authoring guide: rules/README.md.
 """
