@@ -42,6 +42,18 @@ def finding_location(finding: Finding) -> str:
     return " ".join(parts)
 
 
+def finding_rule(finding: Finding) -> str:
+    """The rule that fired and its legal basis, so a clerk can cite both."""
+    parts = []
+    if finding.rule_id:
+        parts.append(f"规则 {finding.rule_id}")
+    if finding.field:
+        parts.append(f"字段 {finding.field}")
+    if finding.basis:
+        parts.append(finding.basis)
+    return "\n".join(parts)
+
+
 def verdict_renderable(verdict: Verdict) -> Group:
     service = verdict.service
     head = Text()
@@ -65,9 +77,9 @@ def verdict_renderable(verdict: Verdict) -> Group:
 
     if verdict.materials:
         table = Table(title="申请材料", show_lines=False)
-        table.add_column("材料")
-        table.add_column("状态")
-        table.add_column("对应文件")
+        table.add_column("材料", overflow="fold", ratio=3)
+        table.add_column("状态", overflow="fold", ratio=1)
+        table.add_column("对应文件", overflow="fold", ratio=2)
         for m in verdict.materials:
             table.add_row(m.material, STATUS_ZH[m.status], "、".join(m.documents))
         parts.append(table)
@@ -86,16 +98,16 @@ def verdict_renderable(verdict: Verdict) -> Group:
 
     if verdict.findings:
         table = Table(title="告知事项", show_lines=True)
-        table.add_column("类别")
-        table.add_column("说明")
-        table.add_column("位置")
-        table.add_column("依据")
+        table.add_column("类别", no_wrap=True)
+        table.add_column("说明", overflow="fold", ratio=3)
+        table.add_column("位置", overflow="fold", ratio=1)
+        table.add_column("规则与依据", overflow="fold", ratio=2)
         for f in verdict.findings:
             table.add_row(
                 SEVERITY_ZH[f.severity] + ("(待复核)" if f.uncertain else ""),
                 f.message,
                 finding_location(f),
-                f.basis or "",
+                finding_rule(f),
             )
         parts.append(table)
 
@@ -112,4 +124,8 @@ def verdict_renderable(verdict: Verdict) -> Group:
 
 
 def print_verdict(verdict: Verdict, console: Console | None = None) -> None:
-    (console or Console()).print(verdict_renderable(verdict))
+    """Print for a clerk; piped output gets a wide page instead of rich's 80 columns."""
+    console = console or Console()
+    if not console.is_terminal and console.width < 120:
+        console = Console(file=console.file, width=120)
+    console.print(verdict_renderable(verdict))
