@@ -1,0 +1,34 @@
+"""社会保障卡."""
+
+from __future__ import annotations
+
+from extractors import parsers
+from extractors.registry import Anchor, DocumentSpec, FieldSpec, card_shape, register
+
+
+@register
+def spec() -> DocumentSpec:
+    return DocumentSpec(
+        type="social_security_card",
+        name="社会保障卡",
+        anchors=(
+            Anchor("社会保障卡", 4, title=True),
+            Anchor("中华人民共和国社会保障卡", 4, title=True),
+            Anchor("社会保障号码", 3),
+            Anchor("人力资源和社会保障部", 1),
+            Anchor("卡号", 0.5),
+            Anchor("发卡日期", 1),
+        ),
+        fields=(
+            FieldSpec("name", ("姓名",), parsers.parse_person_name),
+            FieldSpec(
+                "id_number",
+                ("社会保障号码", "公民身份号码", "身份证号"),
+                parsers.parse_id_number,
+                scan=True,
+            ),
+            FieldSpec("card_number", ("卡号",), parsers.parse_card_number),
+        ),
+        visual=card_shape,
+        multipage=True,
+    )
