@@ -10,6 +10,7 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
+from pydantic import BaseModel, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
@@ -18,6 +19,13 @@ RENDER_DPI = 200
 """PDF pages without a usable text layer are rendered at this DPI for OCR;
 bounding boxes of PDF pages are pixel coordinates at this DPI (text-layer
 pages too: points are scaled by RENDER_DPI / 72)."""
+
+
+class ApiKey(BaseModel):
+    """Who holds an API key: role portal | clerk | auditor, and a principal name."""
+
+    role: str
+    name: str
 
 
 class Settings(BaseSettings):
@@ -45,7 +53,17 @@ class Settings(BaseSettings):
     s3_secret_key: str = "minioadmin"
     s3_bucket: str = "intake"
     s3_secure: bool = False
+    s3_region: str | None = None
     database_url: str | None = None  # default: sqlite:///<home>/intake.db
+
+    # service (API, workers, audit)
+    rules_dir: Path | None = None  # default: the rules/ package
+    api_keys: dict[str, ApiKey] = Field(default_factory=dict)  # JSON: {"key": {"role", "name"}}
+    api_host: str = "127.0.0.1"
+    api_port: int = 8000
+    workers: int = 1  # background verification threads of `intake serve`
+    runner: str = "thread"  # thread | prefect (submit each application as a flow run)
+    reports_dir: Path | None = None  # default: <home>/reports
 
     jurisdiction: str = "辽宁省"
     office: str = "经办机构"
@@ -61,6 +79,10 @@ class Settings(BaseSettings):
     @property
     def storage_path(self) -> Path:
         return self.storage_dir or self.home / "objects"
+
+    @property
+    def reports_path(self) -> Path:
+        return self.reports_dir or self.home / "reports"
 
     @property
     def db_url(self) -> str:

@@ -1,0 +1,212 @@
+"""The service database on SQLite and on a real PostgreSQL: migrations, repository
+functions, verdict versioning, idempotency, and the hash-chained audit log."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.exc import IntegrityError
+
+from pipeline import audit
+from pipeline import store as st
+from pipeline.errors import AuditChainBroken, NotFound
+from pipeline.models import Record
+from tests.service_fixtures import *  # noqa: F403
+
+FILES = [st.StoredFile(name="a.jpg", sha256="a" * 64, size=10, object_key="raw/" + "a" * 64)]
+
+
+def _new_app(db, app_id="app-1", owner="portal-a", key=None):
+    with db.session() as s:
+        st.create_application(
+            s,
+            app_id=app_id,
+            owner=owner,
+            application={"application_id": app_id, "service": "gs_medical_expense"},
+            files=FILES,
+            idempotency_key=key,
+        )
+
+
+def _verdict(decision="accept", rules="r1", findings=()):
+    return {
+        "schema": "verdict/1",
+        "verdict": decision,
+        "service": {"code": "gs_medical_expense"},
+        "rules_version": rules,
+        "engine": {"ocr": "paddleocr", "version": "e1"},
+        "findings": list(findings),
+        "documents": [
+            {
+                "file": "a.jpg",
+                "pages": [1],
+                "type": "medical_invoice",
+                "fields": {
+                    "invoice_code": {"value": "210000"},
+                    "invoice_number": {"value": "0012345678"},
+                },
+            }
+        ],
+    }
+
+
+def test_migrations_reach_head_and_are_rerunnable(database):
+    assert st.current_revision(database) is not None
+    database.upgrade()  # a second upgrade is a no-op
+    with database.session() as s:
+        names = set(s.execute(text("SELECT 1")).scalars())
+    assert names == {1}
+
+
+def test_application_files_and_status(database):
+    _new_app(database)
+    with database.session() as s:
+        row = st.get_application(s, "app-1")
+        assert row.status == st.Status.RECEIVED
+        assert [f.name for f in st.list_files(s, "app-1")] == ["a.jpg"]
+        assert st.pending_applications(s) == ["app-1"]
+        st.set_status(s, "app-1", st.Status.PROCESSING)
+    with database.session() as s:
+        assert st.get_application(s, "app-1").attempts == 1
+        with pytest.raises(NotFound):
+            st.get_application(s, "app-nope")
+
+
+def test_idempotency_key_unique_per_owner(database):
+    _new_app(database, "app-1", key="k-1")
+    _new_app(database, "app-2", owner="portal-b", key="k-1")  # another portal may reuse a key
+    with pytest.raises(IntegrityError):
+        _new_app(database, "app-3", key="k-1")
+    with database.session() as s:
+        assert st.find_by_idempotency(s, "portal-a", "k-1").id == "app-1"
+        assert st.find_by_idempotency(s, "portal-b", "k-1").id == "app-2"
+
+
+def test_verdicts_append_versions_only_on_change(database):
+    _new_app(database)
+    with database.session() as s:
+        row, appended = st.append_verdict(s, "app-1", _verdict())
+        assert (row.version, appended) == (1, True)
+    with database.session() as s:
+        row, appended = st.append_verdict(s, "app-1", _verdict())  # identical re-run
+        assert (row.version, appended) == (1, False)
+        row, appended = st.append_verdict(s, "app-1", _verdict("deficient", rules="r2"))
+        assert (row.version, appended) == (2, True)
+    with database.session() as s:
+        versions = st.verdict_versions(s, "app-1")
+        assert [(v.version, v.decision, v.rules_version) for v in versions] == [
+            (1, "accept", "r1"),
+            (2, "deficient", "r2"),
+        ]
+        assert versions[0].verdict["verdict"] == "accept"  # the old version is untouched
+        assert [v.version for v in st.list_verdicts(s)] == [2]
+
+
+def test_invoice_index_and_records(database):
+    _new_app(database, "app-1")
+    _new_app(database, "app-2")
+    with database.session() as s:
+        st.record_invoices(s, "app-1", [("210000", "0012345678", "a.jpg")])
+        st.record_invoices(s, "app-1", [("210000", "0012345678", "a.jpg")])  # idempotent
+        st.add_records(
+            s,
+            [
+                Record(
+                    kind="injury_decision",
+                    id_number="210102198503124518",
+                    name="李四",
+                    fields={"is_work_injury": True},
+                )
+            ],
+        )
+    with database.session() as s:
+        assert st.invoice_users(s, "210000", "0012345678") == ["app-1"]
+        assert st.invoice_users(s, None, "0012345678", exclude="app-2") == ["app-1"]
+        assert st.invoice_users(s, "210000", "0012345678", exclude="app-1") == []
+        recs = st.records_for(s, ["210102198503124518"])
+        assert recs[0].fields == {"is_work_injury": True} and recs[0].name == "李四"
+
+
+def test_reviews_are_appended(database):
+    _new_app(database)
+    with database.session() as s:
+        st.append_verdict(s, "app-1", _verdict("deficient"))
+        st.add_review(s, "app-1", clerk="王科员", decision="accept", reason="原件已核对")
+        st.add_review(s, "app-1", clerk="赵科长", decision="deficient", reason="复核：缺少清单")
+    with database.session() as s:
+        reviews = st.list_reviews(s, "app-1")
+    assert [(r.clerk, r.verdict_version) for r in reviews] == [("王科员", 1), ("赵科长", 1)]
+
+
+# ------------------------------------------------------------------ audit chain
+
+
+def _fill_log(db, n=5):
+    for i in range(1, n + 1):
+        audit.record(
+            db,
+            actor="tester",
+            action="test.event",
+            subject=f"app-{i}",
+            payload={"i": i, "姓名": "张三"},
+        )
+
+
+def test_audit_chain_verifies(database):
+    _fill_log(database)
+    report = audit.verify_chain(database)
+    assert report.entries == 5 and report.head_seq == 5
+    entries = audit.list_entries(database)
+    assert entries[0]["prev_hash"] == audit.GENESIS
+    assert all(b["prev_hash"] == a["hash"] for a, b in zip(entries, entries[1:], strict=False))
+    audit.verify_chain(database, expect_head=report.head_hash)
+
+
+@pytest.mark.parametrize(
+    ("tamper", "named"),
+    [
+        ("UPDATE audit_log SET payload = '[99]' WHERE seq = 3", 3),
+        ("UPDATE audit_log SET actor = 'mallory' WHERE seq = 2", 2),
+        ("UPDATE audit_log SET at = '2020-01-01T00:00:00+00:00' WHERE seq = 4", 4),
+        ("DELETE FROM audit_log WHERE seq = 3", 3),
+        # reorder: swap the contents of entries 2 and 3 (hashes stay valid per row)
+        (
+            "UPDATE audit_log SET seq = CASE seq WHEN 2 THEN 1002 WHEN 3 THEN 1003 END WHERE seq IN (2, 3);"
+            "UPDATE audit_log SET seq = CASE seq WHEN 1002 THEN 3 WHEN 1003 THEN 2 END WHERE seq IN (1002, 1003)",
+            2,
+        ),
+    ],
+    ids=["edit-payload", "edit-actor", "edit-time", "delete", "swap"],
+)
+def test_audit_tampering_is_named(database, tamper, named):
+    _fill_log(database)
+    with database.engine.begin() as conn:
+        for stmt in tamper.split(";"):
+            conn.execute(text(stmt))
+    with pytest.raises(AuditChainBroken) as info:
+        audit.verify_chain(database)
+    assert info.value.context["seq"] == named
+    assert f"第 {named} 条" in str(info.value)
+
+
+def test_audit_truncation_needs_the_head(database):
+    _fill_log(database)
+    head = audit.verify_chain(database).head_hash
+    with database.engine.begin() as conn:
+        conn.execute(text("DELETE FROM audit_log WHERE seq = 5"))
+    audit.verify_chain(database)  # the chain itself is still consistent
+    with pytest.raises(AuditChainBroken):
+        audit.verify_chain(database, expect_head=head)
+
+
+def test_concurrent_appends_keep_one_chain(database):
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(4) as pool:
+        list(
+            pool.map(
+                lambda i: audit.record(database, actor="t", action="x", subject=str(i)), range(20)
+            )
+        )
+    report = audit.verify_chain(database)
+    assert report.entries == 20
