@@ -110,7 +110,8 @@ class Catalogue:
             except (ValueError, ValidationError) as exc:
                 raise RulesError(f"{path}: {_first_line(exc)}") from exc
             self.paths[id(refined)] = path
-            out.pop(entry.refines, None)
+            if out.get(entry.refines) is base:  # a city entry may split one provincial service
+                out.pop(entry.refines)
             out[refined.code] = refined
         city = _in_force([s for s in self.services if s.jurisdiction == jurisdiction], on_date)
         for svc in city:

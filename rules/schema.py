@@ -405,6 +405,7 @@ class LayerEntry(Strict):
     basis: list[str] | None = None  # appended to the provincial basis
     location: Location | None = None
     add_facts: list[FactUse] = Field(default_factory=list)
+    remove_facts: list[str] = Field(default_factory=list)  # provincial facts the city does not use
     add_materials: list[Material] = Field(default_factory=list)
     replace_materials: list[MaterialPatch] = Field(default_factory=list)
     remove_materials: list[str] = Field(default_factory=list)
@@ -423,7 +424,11 @@ class LayerEntry(Strict):
         if unknown:
             raise ValueError(f"refines {base.code!r}: no inherited material(s) {unknown}")
         materials = [replace.get(m.id, m) for m in materials] + list(self.add_materials)
+        unknown_facts = [i for i in self.remove_facts if base.fact(i) is None]
+        if unknown_facts:
+            raise ValueError(f"refines {base.code!r}: no inherited fact(s) {unknown_facts}")
         conditions = [c for c in base.conditions if c.id not in self.remove_conditions]
+        facts = [f for f in base.facts if f.id not in self.remove_facts] + list(self.add_facts)
         data = base.model_dump(by_alias=True, exclude_none=False)
         data.update(
             code=self.code or base.code,
@@ -437,7 +442,7 @@ class LayerEntry(Strict):
             channels=self.channels if self.channels is not None else base.channels,
             forms=self.forms if self.forms is not None else base.forms,
             basis=list(base.basis) + [b for b in self.basis or [] if b not in base.basis],
-            facts=[f.model_dump(by_alias=True) for f in list(base.facts) + self.add_facts],
+            facts=[f.model_dump(by_alias=True) for f in facts],
             materials=[m.model_dump(by_alias=True, exclude_none=True) for m in materials],
             conditions=[
                 c.model_dump(by_alias=True, exclude_none=True)
