@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from decimal import Decimal
 
 from rapidfuzz import fuzz
 
@@ -137,7 +136,7 @@ def match_label(text: str, label: str) -> tuple[int, int, float] | None:
     pos = text.find(label)
     if pos >= 0:
         return pos, pos + len(label), 1.0
-    if len(label) < 3 or len(text) < len(label) - 1:
+    if len(label) < 3 or len(text) < len(label):
         return None
     res = fuzz.partial_ratio_alignment(label, text, score_cutoff=74)
     if res is None:
@@ -158,7 +157,7 @@ def same_row_right(lines: list[PlacedLine], anchor: PlacedLine) -> list[PlacedLi
         if p.page == anchor.page
         and p is not anchor
         and _vertical_overlap(p.line.bbox, box) > 0.5
-        and p.line.bbox[0] >= box[2] - 0.3 * (box[2] - box[0]) / max(1, len(anchor.compact))
+        and p.line.bbox[0] >= box[0] + 0.6 * (box[2] - box[0])
     ]
     return sorted(row, key=lambda p: p.line.bbox[0])
 
@@ -268,61 +267,87 @@ def extract_fields(spec: DocumentSpec, pages: list[OcrPage]) -> ExtractContext:
 
 # ------------------------------------------------------------------ table rows
 
-_ITEM_AMOUNT = re.compile(r"-?\d+(?:\.\d{1,2})")
-
 
 def table_items(
     ctx: ExtractContext,
-    header: str = r"项目|名称|费用类别|收费项目",
-    end: str = r"合计|总计|小计|金额合计|大写",
+    header: str = r"项目名称|收费项目|费用名称|项目|名称",
+    end: str = r"合计|总计|小计|大写",
 ) -> list[dict]:
-    """Rows between a header line and the total: an item name and the row's last amount.
+    """Rows between a header row and the total: item name and amount by column.
 
-    Rows are assembled from boxes sharing a baseline, so a name box and its amount
-    box in separate columns still pair up.
+    The header row's cells define the columns (name columns: 项目名称…, amount
+    columns: 金额…, not 单价); each body cell belongs to the header cell nearest
+    its centre, so two-column receipts and wide expense lists read alike.
     """
-    items: list[dict] = []
     head = ctx.find(header)
     if head is None:
-        return items
+        return []
     start = head[0]
-    page_lines = [
-        p
-        for p in ctx.lines
-        if p.page == start.page
-        and p.line.bbox[1] > start.line.bbox[1] + 0.5 * (start.line.bbox[3] - start.line.bbox[1])
-    ]
+    header_cells = [start] + same_row_right(ctx.lines, start)
+    kinds: list[tuple[float, str]] = []
+    for cell in header_cells:
+        centre = (cell.line.bbox[0] + cell.line.bbox[2]) / 2
+        if re.search(header, cell.compact):
+            kinds.append((centre, "name"))
+        elif re.search(r"金额|费用", cell.compact) and "单价" not in cell.compact:
+            kinds.append((centre, "amount"))
+        else:
+            kinds.append((centre, "other"))
+    if not any(k == "amount" for _, k in kinds):
+        return []
+    height = start.line.bbox[3] - start.line.bbox[1]
+    body = sorted(
+        (
+            p
+            for p in ctx.lines
+            if p.page == start.page and p.line.bbox[1] > start.line.bbox[1] + 0.6 * height
+        ),
+        key=lambda p: (p.line.bbox[1], p.line.bbox[0]),
+    )
+    items: list[dict] = []
     used: set[int] = set()
-    for placed in sorted(page_lines, key=lambda p: (p.line.bbox[1], p.line.bbox[0])):
+    for placed in body:
         if placed.index in used:
             continue
-        if re.search(end, placed.compact):
-            break
-        row = [placed] + [p for p in same_row_right(page_lines, placed) if p.index not in used]
+        row = sorted(
+            [placed]
+            + [
+                p
+                for p in body
+                if p.index not in used
+                and p is not placed
+                and _vertical_overlap(p.line.bbox, placed.line.bbox) > 0.5
+            ],
+            key=lambda p: p.line.bbox[0],
+        )
         if any(re.search(end, p.compact) for p in row):
             break
         used.update(p.index for p in row)
-        name_m = re.match(r"[\u4e00-\u9fff][\u4e00-\u9fff（）()·A-Za-z0-9]*", row[0].compact)
-        if not name_m:
-            continue
-        amounts = [
-            m.group(0)
-            for p in row
-            for m in _ITEM_AMOUNT.finditer(
-                parsers.clean(p.compact[len(name_m.group(0)) :] if p is row[0] else p.compact)
-            )
-        ]
-        if not amounts:
-            continue
-        name = re.sub(r"[0-9.\-]+$", "", name_m.group(0))
-        items.append(
-            {
-                "name": name,
-                "amount": parsers.format_amount(Decimal(amounts[-1])),
-                "page": placed.page,
-                "bbox": list(placed.line.bbox),
-                "text": " ".join(p.line.text for p in row),
-                "confidence": min(p.line.confidence for p in row),
-            }
-        )
+        pending: tuple[str, PlacedLine] | None = None
+        for cell in row:
+            centre = (cell.line.bbox[0] + cell.line.bbox[2]) / 2
+            kind = min(kinds, key=lambda k: abs(k[0] - centre))[1]
+            if kind == "name" and re.match(r"[\u4e00-\u9fff]", cell.compact):
+                pending = (cell.compact, cell)
+            elif kind == "amount" and pending is not None:
+                parsed = parsers.parse_amount(cell.compact)
+                if parsed is None:
+                    continue
+                name, name_cell = pending
+                items.append(
+                    {
+                        "name": name,
+                        "amount": parsed.value,
+                        "page": cell.page,
+                        "bbox": [
+                            min(name_cell.line.bbox[0], cell.line.bbox[0]),
+                            min(name_cell.line.bbox[1], cell.line.bbox[1]),
+                            max(name_cell.line.bbox[2], cell.line.bbox[2]),
+                            max(name_cell.line.bbox[3], cell.line.bbox[3]),
+                        ],
+                        "text": f"{name_cell.line.text} {cell.line.text}",
+                        "confidence": min(name_cell.line.confidence, cell.line.confidence),
+                    }
+                )
+                pending = None
     return items

@@ -358,12 +358,16 @@ def parse_invoice_number(text: str) -> Parsed | None:
 
 
 def parse_card_number(text: str) -> Parsed | None:
-    """Bank / social-security card numbers: 9–19 digits, spaces allowed between groups."""
-    text = digits_fixed(clean(text))
+    """Card numbers: 9–19 digits (spaces between groups allowed), or a letter and 8 digits
+    (social-security card numbers such as H48002169)."""
+    text = clean(text)
+    lettered = re.search(r"(?<![0-9A-Za-z])([A-Z])\s*(\d{8})(?!\d)", text)
+    if lettered:
+        return Parsed(lettered.group(1) + lettered.group(2), lettered.group(0))
+    text = digits_fixed(text)
     m = re.search(r"(?<!\d)\d{4}(?: ?\d{2,6}){2,4}(?!\d)|(?<!\d)\d{9,19}(?!\d)", text)
     if not m:
-        m2 = re.search(r"(?<![0-9A-Z])[A-Z]\d{8}(?!\d)", text)
-        return Parsed(m2.group(0), m2.group(0)) if m2 else None
+        return None
     value = m.group(0).replace(" ", "")
     if not 9 <= len(value) <= 19:
         return None
@@ -431,6 +435,8 @@ _NOT_A_NAME = {
 def parse_person_name(text: str) -> Parsed | None:
     """A Chinese personal name: 2–4 Han characters (· allowed for minority names)."""
     text = clean(text).lstrip(":：;；,，. ")
+    if _NAME_STOP.match(text):
+        return None  # the text is the next label (性别, 民族 …), not a name
     text = (
         _NAME_STOP.split(text, maxsplit=1)[0]
         if _NAME_STOP.search(text[2:] if len(text) > 2 else "")
@@ -459,7 +465,9 @@ _ORG_SUFFIX = re.compile(
 
 def parse_org(text: str) -> Parsed | None:
     """An organisation name: Han text ending at a known organisation suffix (or the whole run)."""
-    text = clean(text).lstrip(":：;；,，. ")
+    text = re.sub(r"^[（(]?\s*[章印盖][）)]?", "", clean(text).lstrip(":：;；,，. ")).lstrip(
+        ":：;；,，. "
+    )
     text = re.split(
         r"\s{2,}|(?:地址|电话|统一社会信用代码|纳税人识别号|开户行|法定代表人|负责人)[:：]?", text
     )[0]

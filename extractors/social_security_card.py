@@ -27,7 +27,7 @@ def spec() -> DocumentSpec:
                 parsers.parse_id_number,
                 scan=True,
             ),
-            FieldSpec("card_number", ("卡号",), parsers.parse_card_number),
+            FieldSpec("card_number", ("社会保障卡号", "卡号"), parsers.parse_card_number),
         ),
         visual=card_shape,
         multipage=True,

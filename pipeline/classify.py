@@ -56,7 +56,7 @@ def _compact(text: str) -> str:
 def _match(anchor: str, text: str) -> float:
     if anchor in text:
         return 1.0
-    if len(anchor) < 4 or len(text) < len(anchor) - 1:
+    if len(anchor) < 4 or len(text) < len(anchor):
         return 0.0
     score = fuzz.partial_ratio(anchor, text, score_cutoff=FUZZY_CUTOFF)
     return score / 100.0 if score else 0.0
