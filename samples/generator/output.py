@@ -70,7 +70,7 @@ class RenderedDocument:
             return buf.getvalue()
         if fmt == "png":
             buf = io.BytesIO()
-            self.pages[0].save(buf, "PNG", dpi=(self.dpi, self.dpi), optimize=True)
+            self.pages[0].save(buf, "PNG", dpi=(self.dpi, self.dpi), compress_level=6)
             return buf.getvalue()
         if fmt == "pdf":
             return image_pdf(self.pages, self.dpi)
