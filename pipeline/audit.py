@@ -134,6 +134,20 @@ def verify_chain(db: Database, *, expect_head: str | None = None) -> ChainReport
     return ChainReport(entries=count, head_seq=expected_seq - 1, head_hash=expected_prev)
 
 
+def verify_chain_result(db: Database, *, expect_head: str | None = None) -> dict[str, Any]:
+    """verify_chain as data (for the API): ok, or the first broken entry and why."""
+    try:
+        report = verify_chain(db, expect_head=expect_head)
+    except AuditChainBroken as exc:
+        return {"ok": False, "seq": exc.context.get("seq"), "message": str(exc)}
+    return {
+        "ok": True,
+        "entries": report.entries,
+        "head_seq": report.head_seq,
+        "head_hash": report.head_hash,
+    }
+
+
 def list_entries(
     db: Database, *, subject: str | None = None, limit: int = 100, after_seq: int = 0
 ) -> list[dict[str, Any]]:

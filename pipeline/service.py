@@ -14,6 +14,7 @@ and OCR results are keyed by content, and an identical verdict is not appended t
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import logging
@@ -228,12 +229,12 @@ class Job:
     assumptions: tuple[str, ...]
     files: list[st.StoredFile]
     records: list[Record] = field(default_factory=list)
+    created_at: dt.datetime | None = None
 
 
-def begin(db: st.Database, app_id: str) -> Job:
-    """Mark the application processing and load what the run needs."""
-    with db.write_lock, db.session() as session:
-        st.set_status(session, app_id, st.Status.PROCESSING)
+def load_job(db: st.Database, app_id: str) -> Job:
+    """What a run needs, read from the database (no state change)."""
+    with db.session() as session:
         row = st.get_application(session, app_id)
         data = dict(row.application)
         assumptions = tuple(data.pop("_assumptions", ()))
@@ -242,9 +243,15 @@ def begin(db: st.Database, app_id: str) -> Job:
             st.StoredFile(name=f.name, sha256=f.sha256, size=f.size, object_key=f.object_key)
             for f in st.list_files(session, app_id)
         ]
-        ids = [application.applicant.id_number or ""]
-        records = st.records_for(session, ids)
-    return Job(app_id, application, assumptions, files, records)
+        records = st.records_for(session, [application.applicant.id_number or ""])
+        return Job(app_id, application, assumptions, files, records, row.created_at)
+
+
+def begin(db: st.Database, app_id: str) -> Job:
+    """Mark the application processing and load what the run needs."""
+    with db.write_lock, db.session() as session:
+        st.set_status(session, app_id, st.Status.PROCESSING)
+    return load_job(db, app_id)
 
 
 def ocr_key(sha256: str, engine_version: str) -> str:
@@ -324,7 +331,7 @@ def read_stored(
 # ------------------------------------------------------------------ judging
 
 
-def validation_context(db: st.Database, app_id: str) -> Any:
+def validation_context(db: st.Database, app_id: str, before: dt.datetime | None = None) -> Any:
     """validators.ValidationContext whose seen_invoice looks in the invoice index."""
     try:
         from validators import ValidationContext
@@ -333,7 +340,7 @@ def validation_context(db: st.Database, app_id: str) -> Any:
 
     def seen_invoice(code: str | None, number: str) -> list[str]:
         with db.session() as session:
-            return st.invoice_users(session, code, number, exclude=app_id)
+            return st.invoice_users(session, code, number, exclude=app_id, before=before)
 
     return ValidationContext(seen_invoice=seen_invoice, application_id=app_id)
 
@@ -361,7 +368,7 @@ def decide_job(
         engine_info=engine_info,
         prior_findings=read.findings,
         assumptions=job.assumptions,
-        context=validation_context(db, job.application_id),
+        context=validation_context(db, job.application_id, job.created_at),
     )
 
 

@@ -544,10 +544,22 @@ def record_invoices(
 
 
 def invoice_users(
-    session: Session, code: str | None, number: str, exclude: str | None = None
+    session: Session,
+    code: str | None,
+    number: str,
+    exclude: str | None = None,
+    before: dt.datetime | None = None,
 ) -> list[str]:
-    """Applications that already used invoice (code, number); code None matches any code."""
+    """Applications that used invoice (code, number); code None matches any code.
+
+    `before`: only applications submitted earlier — so re-verifying an old application
+    later gives the same answer it got then (the first submitter is never the duplicate).
+    """
     query = select(InvoiceRow.application_id).where(InvoiceRow.invoice_number == number)
+    if before is not None:
+        query = query.join(ApplicationRow, ApplicationRow.id == InvoiceRow.application_id).where(
+            ApplicationRow.created_at < before
+        )
     if code:
         query = query.where(InvoiceRow.invoice_code.in_([code, ""]))
     if exclude:
@@ -583,6 +595,23 @@ def records_for(session: Session, id_numbers: Sequence[str]) -> list[Any]:
 
 
 # ---------------------------------------------------------------- audit samples
+
+
+def update_audit_sample(
+    session: Session, sample_id: int, *, summary: dict[str, Any], report_key: str | None
+) -> None:
+    row = session.get(AuditSampleRow, sample_id)
+    if row is None:
+        raise NotFound(f"抽样 {sample_id}")
+    row.summary = summary
+    row.report_key = report_key
+
+
+def get_audit_sample(session: Session, sample_id: int) -> AuditSampleRow:
+    row = session.get(AuditSampleRow, sample_id)
+    if row is None:
+        raise NotFound(f"抽样 {sample_id}")
+    return row
 
 
 def add_audit_sample(

@@ -29,6 +29,8 @@ __all__ = [
     "storage",
     "prefect_harness",
     "fresh_pg_url",
+    "render_pages",
+    "write_bundle",
 ]
 
 PG_BIN_CANDIDATES = sorted(Path("/usr/lib/postgresql").glob("*/bin"), reverse=True)
@@ -187,3 +189,69 @@ def prefect_harness() -> Iterator[None]:
 
     with prefect_test_harness(server_startup_timeout=120):
         yield
+
+
+# ---------------------------------------------------------------------- bundles
+
+
+def render_pages(doc_type: str, seed: int, fields: dict | None = None, person_seed: int = 7):
+    """A document rendered by the sample generator (or a plain Pillow page when the
+    generator is not available), returned as PIL images."""
+    try:
+        from samples.generator import make_person, render_document
+    except ImportError:
+        return [_plain_page(doc_type, fields or {})]
+    person = make_person(person_seed)
+    rd = render_document(doc_type, person, seed=seed, fields=fields)
+    return rd.pages
+
+
+def _plain_page(doc_type: str, fields: dict):
+    from PIL import Image, ImageDraw, ImageFont
+
+    titles = {
+        "medical_invoice": "医疗收费票据",
+        "expense_list": "医疗费用清单",
+        "injury_decision": "认定工伤决定书",
+    }
+    font = ImageFont.truetype("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc", 36)
+    img = Image.new("RGB", (1240, 900), "white")
+    draw = ImageDraw.Draw(img)
+    draw.text((400, 60), titles.get(doc_type, doc_type), fill="black", font=font)
+    for i, (k, v) in enumerate(fields.items()):
+        draw.text((100, 200 + 60 * i), f"{k}：{v}", fill="black", font=font)
+    return img
+
+
+def write_bundle(
+    root: Path,
+    name: str,
+    docs: list[tuple[str, int, dict | None]],
+    *,
+    service: str = "gs_medical_expense",
+    person_seed: int = 7,
+    submitted_at: str = "2026-03-01",
+) -> Path:
+    """A bundle directory: application.json + one JPEG per rendered page."""
+    import json
+
+    try:
+        from samples.generator import make_person
+
+        person = make_person(person_seed)
+        applicant = {"name": person.name, "id_number": person.id_number}
+    except ImportError:
+        applicant = {}
+    bundle = root / name
+    bundle.mkdir(parents=True, exist_ok=True)
+    (bundle / "application.json").write_text(
+        json.dumps(
+            {"service": service, "applicant": applicant, "submitted_at": submitted_at},
+            ensure_ascii=False,
+        ),
+        encoding="utf-8",
+    )
+    for i, (doc_type, seed, fields) in enumerate(docs, 1):
+        for p, page in enumerate(render_pages(doc_type, seed, fields, person_seed), 1):
+            page.convert("RGB").save(bundle / f"{i:02d}_{doc_type}_{p}.jpg", quality=85)
+    return bundle
