@@ -28,8 +28,11 @@ FIELDS = (
 
 
 def qr_payload(code: str, number: str, amount: str, date: dt.date, check: str) -> str:
-    """What the receipt's QR code encodes: code, number, amount, date, check code."""
-    return f"{code},{number},{amount},{date:%Y%m%d},{check}"
+    """What the receipt's QR code encodes (a verification URL): code, number, amount, date, check."""
+    return (
+        f"https://pjcy.czt.ln.gov.cn/check?billcode={code}&billno={number}"
+        f"&random={check}&total={amount}&date={date:%Y%m%d}"
+    )
 
 
 @register("medical_invoice", "医疗收费票据", FIELDS)
@@ -51,7 +54,8 @@ def render(ctx: Ctx) -> list[Sheet]:
     payer = ctx.get("payer_name", p.name)
     payer_id = ctx.get("payer_id_number", p.id_number)
     electronic = bool(ctx.get("electronic", True))
-    payload = ctx.get("qr_payload", qr_payload(code, number, total, issued, check))
+    qr_total = money(ctx.get("qr_amount", total))  # differs from the print on a tampered receipt
+    payload = ctx.get("qr_payload", qr_payload(code, number, qr_total, issued, check))
     reviewer, cashier = rng.sample(STAFF, 2)
 
     s = ctx.sheet(1240, 860, bg=(255, 255, 255) if electronic else (252, 250, 244))
