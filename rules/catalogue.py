@@ -173,6 +173,13 @@ class Catalogue:
             )
         view = self.view(jurisdiction, on_date)
         found = self.match(query, view)
+        splits = [s for s in view if s.refines == query] if not found else []
+        if splits:  # the city guide splits this provincial service into several entries
+            listing = "；".join(f"{s.category}/{s.name}（{s.code}）" for s in splits)
+            raise AmbiguousService(
+                f"“{query}”在{jurisdiction}分为多个事项：{listing}",
+                candidates=[s.code for s in splits],
+            )
         if not found and _is_code(query):
             elsewhere = [
                 s
