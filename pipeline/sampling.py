@@ -402,3 +402,29 @@ def get_sample(db: st.Database, storage: Storage, sample_id: int) -> dict[str, A
         if isinstance(report, dict):
             return report
     return {"sample_id": sample_id, "seed": seed, "spec": params, **summary}
+
+
+def markdown_report(report: dict[str, Any]) -> str:
+    """A short Chinese summary for people (CLI, Prefect artifact)."""
+    lines = [
+        f"# 抽样复核 #{report.get('sample_id')}（随机种子 {report.get('seed')}）",
+        f"抽取 {report.get('sampled', 0)} 件，差异 {report.get('differences', 0)} 件"
+        f"（按原规则未能复现 {report.get('not_reproduced', 0)} 件，"
+        f"因规则变化结论不同 {report.get('changed_by_rules', 0)} 件）；当前规则版本 {report.get('rules_version')}。",
+        "",
+        "| 分层 | 总数 | 抽取 |",
+        "|---|---|---|",
+        *[
+            f"| {k} | {v['population']} | {v['sampled']} |"
+            for k, v in (report.get("strata") or {}).items()
+        ],
+    ]
+    for case in report.get("cases", []):
+        diffs = case["recorded_diff"] + case["current_diff"] + case["notes"]
+        if diffs:
+            lines += [
+                "",
+                f"## {case['application_id']} v{case['version']}",
+                *[f"- {d}" for d in diffs],
+            ]
+    return "\n".join(lines)

@@ -302,6 +302,19 @@ def ingest_stored(storage: Storage, f: st.StoredFile) -> Any:
     return load_bytes(storage.get(f.object_key), f.name)
 
 
+def page_count(storage: Storage, f: st.StoredFile) -> int:
+    """How many pages a stored file has (raises FileRejected for an unusable file)."""
+    return len(ingest_stored(storage, f).pages)
+
+
+def read_stored_page(storage: Storage, f: st.StoredFile, number: int, engine: Any) -> OcrPage:
+    """One page of a stored file (the flow reads pages as parallel tasks)."""
+    from pipeline.ocr import read_page
+
+    ingested = ingest_stored(storage, f)
+    return read_page(ingested.pages[number - 1], f.name, engine)
+
+
 def read_stored_file(
     db: st.Database, storage: Storage, f: st.StoredFile, engine: Any
 ) -> list[OcrPage]:
