@@ -51,7 +51,7 @@ def digits_fixed(text: str) -> str:
         digits = sum(ch.isdigit() for ch in token)
         return (
             token.translate(_DIGIT_LOOKALIKES)
-            if digits >= 2 and digits * 2 >= len(token)
+            if digits and digits * 2 >= len(token)
             else token
         )
 
@@ -414,6 +414,17 @@ _NAME_STOP = re.compile(
     r"(性别|民族|出生|住址|年龄|身份|公民|证件|号码|职业|单位|工作|电话|联系|籍贯|科室|床号|住院号|门诊号|病历号|医保|类型|编号|男|女)"
 )
 _NOT_A_NAME = {
+    "交款人",
+    "收款人",
+    "复核人",
+    "开票人",
+    "经办人",
+    "负责人",
+    "代理人",
+    "委托人",
+    "受托人",
+    "承诺人",
+    "申请人",
     "姓名",
     "签名",
     "签字",
@@ -452,7 +463,9 @@ def parse_person_name(text: str) -> Parsed | None:
             name = name[: stop.start()]
         if not 2 <= len(name) <= 4:
             return None
-    if name in _NOT_A_NAME:
+    after = text.replace(" ", "")[len(m.group(1)) :]
+    if name in _NOT_A_NAME or after[:1] in (":", "："):
+        # a word followed by a colon is the next label (校验码：…), not a name
         return None
     return Parsed(name, m.group(1))
 

@@ -77,7 +77,7 @@ def parse_qr(payload: str) -> dict[str, str]:
                     out[field] = str(lowered[key]).strip()
                     break
     else:
-        parts = [p.strip() for p in payload.split(",")]
+        parts = [p.strip() for p in re.split(r"[,，|]", payload)]
         if len(parts) >= 6 and parts[0] == "01":
             out = {
                 "invoice_code": parts[2],
@@ -86,6 +86,8 @@ def parse_qr(payload: str) -> dict[str, str]:
                 "issue_date": parts[5],
             }
             out = {k: v for k, v in out.items() if v}
+        elif len(parts) >= 3:
+            out = _by_shape(parts)
     if "issue_date" in out:
         digits = re.sub(r"\D", "", out["issue_date"])
         if len(digits) == 8:
@@ -96,6 +98,28 @@ def parse_qr(payload: str) -> dict[str, str]:
             out.pop("total_amount")
         else:
             out["total_amount"] = f"{amount:.2f}"
+    return out
+
+
+def _by_shape(parts: list[str]) -> dict[str, str]:
+    """Receipt QR lists without a national header: fields recognised by their shape
+    (amount has decimals, date is YYYYMMDD / YYYY-MM-DD, code and number are digit runs in order)."""
+    out: dict[str, str] = {}
+    digit_runs: list[str] = []
+    for part in parts:
+        if re.fullmatch(r"-?\d+\.\d{1,2}", part) and "total_amount" not in out:
+            out["total_amount"] = part
+        elif (
+            re.fullmatch(r"(19|20)\d{2}-?(0[1-9]|1[0-2])-?(0[1-9]|[12]\d|3[01])", part)
+            and "issue_date" not in out
+        ):
+            out["issue_date"] = part
+        elif re.fullmatch(r"\d{8,20}", part):
+            digit_runs.append(part)
+    if len(digit_runs) >= 2:
+        out["invoice_code"], out["invoice_number"] = digit_runs[0], digit_runs[1]
+    elif len(digit_runs) == 1:
+        out["invoice_number"] = digit_runs[0]
     return out
 
 
