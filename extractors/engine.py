@@ -136,9 +136,10 @@ def match_label(text: str, label: str) -> tuple[int, int, float] | None:
     pos = text.find(label)
     if pos >= 0:
         return pos, pos + len(label), 1.0
-    if len(label) < 3 or len(text) < len(label):
+    # short labels differ from each other by one character (票据代码 / 票据号码): exact only
+    if len(label) < 5 or len(text) < len(label):
         return None
-    res = fuzz.partial_ratio_alignment(label, text, score_cutoff=74)
+    res = fuzz.partial_ratio_alignment(label, text, score_cutoff=80)
     if res is None:
         return None
     return res.dest_start, res.dest_end, res.score / 100.0

@@ -2,13 +2,28 @@
 
 from __future__ import annotations
 
+import re
+
 from extractors import parsers
-from extractors.common import daxie_total, issuer_fallback, visit_type_from_title
+from extractors.common import daxie_total, issuer_fallback, top_lines, visit_type_from_title
 from extractors.engine import ExtractContext, table_items
 from extractors.registry import Anchor, DocumentSpec, FieldSpec, has_qr, has_seal, register
 
 
+def _number_near_no(ctx: ExtractContext) -> None:
+    """Paper receipts print the number in red beside "NO" without a 票据号码 label."""
+    if "invoice_number" in ctx.fields:
+        return
+    code = ctx.fields.get("invoice_code")
+    for placed in top_lines(ctx, 0.3):
+        m = re.fullmatch(r"(?:N[Oo0]\.?)?[:：]?(\d{8,12})(?:N[Oo0]\.?)?", placed.compact)
+        if m and (code is None or m.group(1) != code.value):
+            ctx.set("invoice_number", m.group(1), placed, 0.95 * placed.line.confidence, m.group(0))
+            return
+
+
 def _post(ctx: ExtractContext) -> None:
+    _number_near_no(ctx)
     visit_type_from_title(ctx)
     daxie_total(ctx)
     issuer_fallback(ctx)

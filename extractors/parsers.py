@@ -49,11 +49,7 @@ def digits_fixed(text: str) -> str:
     def fix(m: re.Match[str]) -> str:
         token = m.group(0)
         digits = sum(ch.isdigit() for ch in token)
-        return (
-            token.translate(_DIGIT_LOOKALIKES)
-            if digits and digits * 2 >= len(token)
-            else token
-        )
+        return token.translate(_DIGIT_LOOKALIKES) if digits and digits * 2 >= len(token) else token
 
     return re.sub(r"[0-9OoDlI|SBZ]+", fix, text)
 
@@ -432,7 +428,6 @@ _NOT_A_NAME = {
     "本人",
     "患者",
     "职工",
-    "申请人",
     "先生",
     "女士",
     "同志",
