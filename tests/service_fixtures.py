@@ -30,6 +30,7 @@ __all__ = [
     "prefect_harness",
     "fresh_pg_url",
     "render_pages",
+    "service_env",
     "write_bundle",
 ]
 
@@ -255,3 +256,23 @@ def write_bundle(
         for p, page in enumerate(render_pages(doc_type, seed, fields, person_seed), 1):
             page.convert("RGB").save(bundle / f"{i:02d}_{doc_type}_{p}.jpg", quality=85)
     return bundle
+
+
+@pytest.fixture
+def service_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """INTAKE_HOME in a temp dir (SQLite + local objects there) for in-process CLI runs;
+    the OCR models and page cache stay shared so pages read once are not read again."""
+    from pipeline import config, store
+
+    defaults = config.Settings()
+    monkeypatch.setenv("INTAKE_HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("INTAKE_OCR_CACHE_DIR", str(defaults.ocr_cache_path))
+    monkeypatch.setenv("INTAKE_MODEL_DIR", str(defaults.models_path))
+    for name in ("INTAKE_DATABASE_URL", "INTAKE_STORAGE", "INTAKE_RULES_DIR"):
+        monkeypatch.delenv(name, raising=False)
+    config.get_settings.cache_clear()
+    yield tmp_path / "home"
+    config.get_settings.cache_clear()
+    for db in store._databases.values():
+        db.dispose()
+    store._databases.clear()
