@@ -91,7 +91,8 @@ def evaluate(
     results: dict[str, MaterialResult] = {}
     for mat in service.materials:
         results[mat.id] = _judge_material(
-            service, mat, applicable[mat.id], allocation, documents, person, application, ctx, out
+            service, mat, applicable[mat.id], allocation, documents, person, application, ctx, out,
+            catalogue,
         )
     _judge_conditions(service, ctx, results, catalogue, out)
     out.materials = [results[m.id] for m in service.materials]
@@ -385,6 +386,7 @@ def _judge_material(
     application: Application,
     ctx: cond_lang.Context,
     out: RuleEvaluation,
+    catalogue: Catalogue | None = None,
 ) -> MaterialResult:
     rule_id = f"{service.code}.{mat.id}"
     basis = mat.basis or service.materials_basis or service.basis[0]
@@ -451,9 +453,9 @@ def _judge_material(
             return result(MaterialStatus.SATISFIED, letters, note="以承诺书代替")
     waiver_note = ""
     if mat.waiver:
-        confirmed, refused = _waiver_record(mat, person)
+        confirmed, refused = _waiver_record(mat, person, catalogue)
         if confirmed is not None:
-            label = RECORD_LABELS.get(confirmed.kind, confirmed.kind)
+            label = record_label(confirmed.kind, catalogue)
             number = confirmed.fields.get("document_number")
             ref = f"，文号 {number}" if number else ""
             how = "通过共享数据获得" if mat.waiver.source == "shared_data" else "经内部核查确认"
@@ -518,7 +520,22 @@ def _partial_parts(mat: Material, documents: Sequence[Document]) -> str:
     return ""
 
 
-def _waiver_record(mat: Material, person: Sequence[Record]) -> tuple[Record | None, str]:
+def record_label(kind: str, catalogue: Catalogue | None = None) -> str:
+    """Chinese name of an internal-record kind: the fixed labels, then the catalogue's registry."""
+    if kind in RECORD_LABELS:
+        return RECORD_LABELS[kind]
+    if catalogue is not None:
+        if kind in catalogue.record_kinds:
+            return catalogue.record_kinds[kind]
+        for doctype in catalogue.doctypes.values():
+            if kind in doctype.record_kinds:
+                return f"{doctype.name}共享信息"
+    return kind
+
+
+def _waiver_record(
+    mat: Material, person: Sequence[Record], catalogue: Catalogue | None = None
+) -> tuple[Record | None, str]:
     """The record that confirms the waiver, or what the records showed instead."""
     if mat.waiver is None:
         return None, ""
@@ -531,7 +548,7 @@ def _waiver_record(mat: Material, person: Sequence[Record]) -> tuple[Record | No
         ]
         if not bad:
             return rec, ""
-        label = RECORD_LABELS.get(rec.kind, rec.kind)
+        label = record_label(rec.kind, catalogue)
         refused = f"{label}不满足要求（{'、'.join(bad)}）"
     return None, refused
 
