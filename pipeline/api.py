@@ -223,7 +223,17 @@ def create_app(
 
 
 def make_runner(settings: Settings, db: Any, storage: Any) -> Any:
-    """How a stored application gets verified: in-process (default) or as a Prefect flow run."""
+    """How a stored application gets verified: in-process threads (default), a Prefect
+    flow run in this process, or a flow run of the deployment picked up by any worker."""
+    if settings.runner == "deployment":
+
+        def run_deployment_(app_id: str) -> Any:
+            from prefect.deployments import run_deployment
+
+            # timeout=0: hand over and return; a worker on any machine runs it
+            return run_deployment(settings.deployment, parameters={"app_id": app_id}, timeout=0)
+
+        return run_deployment_
     if settings.runner == "prefect":
 
         def run_flow(app_id: str) -> Any:

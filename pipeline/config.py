@@ -62,7 +62,8 @@ class Settings(BaseSettings):
     api_host: str = "127.0.0.1"
     api_port: int = 8000
     workers: int = 1  # background verification threads of `intake serve`
-    runner: str = "thread"  # thread | prefect (submit each application as a flow run)
+    runner: str = "thread"  # thread | prefect (flow run in-process) | deployment (run_deployment)
+    deployment: str = "intake-application/intake-application"  # for runner=deployment
     reports_dir: Path | None = None  # default: <home>/reports
 
     jurisdiction: str = "辽宁省"

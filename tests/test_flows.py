@@ -85,3 +85,27 @@ def test_flows_end_to_end(prefect_harness, service_env, tmp_path):
     # audit sample as a flow: every stored verdict reproduced
     report = sample_for_audit(size=3, seed=5)
     assert report["sampled"] == 1 and report["differences"] == 0
+
+
+def test_prefect_yaml_entrypoints_are_flows():
+    """Every deployment in prefect.yaml points at a flow that exists, on the process pool."""
+    import importlib
+    from pathlib import Path
+
+    import yaml
+    from prefect import Flow
+
+    root = Path(__file__).resolve().parents[1]
+    spec = yaml.safe_load((root / "prefect.yaml").read_text("utf-8"))
+    names = set()
+    for dep in spec["deployments"]:
+        path, func = dep["entrypoint"].split(":")
+        module = importlib.import_module(path.removesuffix(".py").replace("/", "."))
+        assert isinstance(getattr(module, func), Flow), dep["entrypoint"]
+        assert dep["work_pool"]["name"] == "intake-process"
+        names.add(dep["name"])
+    assert {"intake-application", "review-medical-bills", "sample-for-audit"} <= names
+    from pipeline.config import Settings
+
+    flow_name = Settings().deployment.split("/")[0]
+    assert flow_name == "intake-application"
