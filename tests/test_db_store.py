@@ -210,3 +210,32 @@ def test_concurrent_appends_keep_one_chain(database):
         )
     report = audit.verify_chain(database)
     assert report.entries == 20
+
+
+@pytest.mark.postgres
+def test_service_path_on_postgres_and_s3(pg_server, s3_storage, tmp_path):
+    """The production configuration: PostgreSQL + S3. Submit, verify, re-run: one
+    application, one verdict version, raw objects stored once."""
+    pytest.importorskip("samples.generator")
+    from pipeline import service
+    from tests.service_fixtures import fresh_pg_url, write_bundle
+
+    db = st.Database(fresh_pg_url(pg_server))
+    db.upgrade()
+    bundle = write_bundle(
+        tmp_path, "b", [("injury_decision", 1, None), ("medical_invoice", 2, None)]
+    )
+    sub = service.import_bundle(db, s3_storage, bundle, owner="portal-a", idempotency_key="k")
+    again = service.import_bundle(db, s3_storage, bundle, owner="portal-a", idempotency_key="k")
+    assert again.application_id == sub.application_id and again.created is False
+    first = service.process(db, s3_storage, sub.application_id)
+    second = service.process(db, s3_storage, sub.application_id)
+    assert (first.version, first.appended) == (1, True)
+    assert (second.version, second.appended) == (1, False)
+    assert len(s3_storage.list("raw/")) == 2
+    assert len(s3_storage.list("ocr/")) == 2
+    assert len(s3_storage.list("rules/")) == 1
+    status = service.application_status(db, sub.application_id)
+    assert status["status"] == "done" and status["verdict"]["schema"] == "verdict/1"
+    assert audit.verify_chain(db).entries == 2  # received + verdict recorded
+    db.dispose()
