@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any
 
@@ -432,6 +432,383 @@ def death_benefits(
     )
 
 
+def _card_account(person: str = "applicant", via: str = "bank_card") -> Doc:
+    if via == "bank_card":
+        return Doc("bank_card", "银行卡.jpg", "jpg", {}, "photo", person=person)
+    return Doc(
+        "social_security_card",
+        "社会保障卡复印件.jpg",
+        "jpg",
+        {"layout": "a4"},
+        "copy",
+        person=person,
+    )
+
+
+def meal_allowance(
+    name: str, seed: int, *, not_recognised: bool = False, missing_record: bool = False
+) -> Scenario:
+    """住院伙食补助费申领: decision + 住院 invoice + 住院 record (+ card copy or records)."""
+    rng = random.Random(f"scenario:{seed}")
+    t = Timeline.draw(rng)
+    items = make_items(rng, "住院")
+    hospital = rng.choice(HOSPITALS)
+    codes: list[str] = []
+    dec: dict[str, Any] = {"injury_date": _iso(t.injury), "decision_date": _iso(t.decision)}
+    if not_recognised:
+        dec["is_work_injury"] = False
+        codes.append("condition_not_met")
+    if missing_record:
+        codes.append("missing_material")
+    docs = [
+        Doc("injury_decision", "认定工伤决定书.jpg", "jpg", dec, "scan"),
+        Doc(
+            "medical_invoice",
+            "住院收费票据.pdf",
+            "pdf_text",
+            {"visit_type": "住院", "items": items, "issue_date": _iso(t.visit), "issuer": hospital},
+        ),
+    ]
+    if not missing_record:
+        docs.append(
+            Doc(
+                "medical_record",
+                "出院小结.jpg",
+                "jpg",
+                {
+                    "visit_type": "住院",
+                    "issue_date": _iso(t.visit),
+                    "injury_date": _iso(t.injury),
+                    "issuer": hospital,
+                },
+                "photo",
+            )
+        )
+    return Scenario(
+        name=name,
+        service="gs_hospital_meal_allowance",
+        seed=seed,
+        docs=tuple(docs),
+        verdict="deficient" if codes else "accept",
+        finding_codes=tuple(codes),
+        submitted_at=t.submitted,
+        persons={"applicant": {"seed": seed}},
+        records=(
+            {
+                "kind": "social_security_card",
+                "person": "applicant",
+                "fields": {"financial_account_active": True},
+            },
+        ),
+        note="住院伙食补助费申领",
+        tags=("work_injury", "deficient" if codes else "accept"),
+    )
+
+
+def medical_lump_sum(name: str, seed: int, *, grade: int = 8, multi_pdf: bool = False) -> Scenario:
+    """一次性工伤医疗补助金: decision + appraisal (grade 5-10) + contract termination + card copy."""
+    rng = random.Random(f"scenario:{seed}")
+    t = Timeline.draw(rng)
+    codes = ["condition_not_met"] if not 5 <= grade <= 10 else []
+    fmt, f = ("pdf", "工伤材料.pdf") if multi_pdf else ("jpg", None)
+    docs = (
+        Doc(
+            "injury_decision",
+            f or "认定工伤决定书.jpg",
+            fmt,
+            {"injury_date": _iso(t.injury), "decision_date": _iso(t.decision)},
+            "scan",
+        ),
+        Doc(
+            "appraisal_conclusion",
+            f or "劳动能力鉴定结论.jpg",
+            fmt,
+            {
+                "disability_grade": grade,
+                "conclusion_date": _iso(t.conclusion),
+                "injury_date": _iso(t.injury),
+            },
+            "scan",
+        ),
+        Doc(
+            "contract_termination",
+            f or "解除劳动合同证明书.jpg",
+            fmt,
+            {"termination_date": _iso(t.conclusion + dt.timedelta(days=rng.randint(5, 30)))},
+            "scan",
+        ),
+        Doc("social_security_card", "社会保障卡复印件.jpg", "jpg", {"layout": "a4"}, "copy"),
+    )
+    return Scenario(
+        name=name,
+        service="gs_medical_lump_sum",
+        seed=seed,
+        docs=docs,
+        verdict="deficient" if codes else "accept",
+        finding_codes=tuple(codes),
+        submitted_at=t.submitted,
+        persons={"applicant": {"seed": seed}},
+        note=f"一次性工伤医疗补助金，{grade}级伤残",
+        tags=("work_injury", "deficient" if codes else "accept"),
+    )
+
+
+def out_of_area_travel(name: str, seed: int, *, missing_tickets: bool = False) -> Scenario:
+    """统筹地区以外交通、住宿费: approval (records) + record + tickets/hotel invoice + card copy."""
+    rng = random.Random(f"scenario:{seed}")
+    t = Timeline.draw(rng)
+    hospital = rng.choice(HOSPITALS)
+    docs = [
+        Doc(
+            "medical_record",
+            "出院小结.jpg",
+            "jpg",
+            {
+                "visit_type": "住院",
+                "issue_date": _iso(t.visit),
+                "injury_date": _iso(t.injury),
+                "issuer": hospital,
+            },
+            "scan",
+        ),
+        Doc("social_security_card", "社会保障卡复印件.jpg", "jpg", {"layout": "a4"}, "copy"),
+    ]
+    if not missing_tickets:
+        docs += [
+            Doc(
+                "transport_ticket",
+                "火车票.jpg",
+                "jpg",
+                {"travel_date": _iso(t.visit - dt.timedelta(days=1))},
+                "photo",
+            ),
+            Doc(
+                "vat_invoice",
+                "住宿发票.pdf",
+                "pdf_text",
+                {
+                    "issue_date": _iso(t.visit),
+                    "full_digital": True,
+                    "seller": ("北京如家酒店管理有限公司沈阳太原街分店", "*住宿服务*住宿费", "天"),
+                },
+            ),
+        ]
+    return Scenario(
+        name=name,
+        service="gs_out_of_area_travel",
+        seed=seed,
+        docs=tuple(docs),
+        verdict="deficient" if missing_tickets else "accept",
+        finding_codes=("missing_material",) if missing_tickets else (),
+        submitted_at=t.submitted,
+        persons={"applicant": {"seed": seed}},
+        records=(
+            {
+                "kind": "referral_approval",
+                "person": "applicant",
+                "fields": {"approval_date": _iso(t.visit - dt.timedelta(days=5))},
+            },
+        ),
+        note="统筹地区以外就医交通、住宿费申领",
+        tags=("work_injury", "deficient" if missing_tickets else "accept"),
+    )
+
+
+def survivor_benefits(
+    name: str,
+    seed: int,
+    *,
+    service: str = "qy_survivor_benefits",
+    proof: str | None = "death_certificate",
+    bad_id: bool = False,
+    dates_out_of_order: bool = False,
+) -> Scenario:
+    """Pension 遗属待遇 / 个人账户一次性待遇 after death: death proof + the deceased's bank card."""
+    rng = random.Random(f"scenario:{seed}")
+    t = Timeline.draw(rng)
+    codes: list[str] = []
+    docs: list[Doc] = []
+    if proof:
+        fields: dict[str, Any] = {"death_date": _iso(t.death)}
+        if bad_id:
+            fields["id_number"] = "__BAD_ID__"
+            codes.append("invalid_field")
+        if dates_out_of_order and proof == "cremation_certificate":
+            fields["cremation_date"] = _iso(t.death - dt.timedelta(days=rng.randint(3, 9)))
+            codes.append("invalid_field")
+        docs.append(Doc(proof, "死亡证明.jpg", "jpg", fields, "photo"))
+    else:
+        codes.append("missing_material")
+    docs.append(_card_account())
+    if service == "jm_survivor_benefits":
+        docs.append(Doc("id_card", "参保人身份证.jpg", "jpg", {"layout": "a4"}, "copy"))
+        docs.append(
+            Doc("id_card", "继承人身份证.jpg", "jpg", {"layout": "a4"}, "copy", person="relative")
+        )
+    return Scenario(
+        name=name,
+        service=service,
+        seed=seed,
+        docs=tuple(docs),
+        verdict="deficient" if codes else "accept",
+        finding_codes=tuple(codes),
+        submitted_at=t.submitted,
+        persons={
+            "applicant": {
+                "seed": seed,
+                "birth_date": dt.date(1950 + seed % 12, 1 + seed % 12, 1 + seed % 27),
+            },
+            "relative": {"seed": seed + 30_000},
+        },
+        note=f"{service}：参保人死亡",
+        tags=("pension", "death_benefit", "deficient" if codes else "accept"),
+    )
+
+
+def resident_pension_claim(
+    name: str, seed: int, *, mismatch: bool = False, missing_register: bool = False
+) -> Scenario:
+    """城乡居民养老保险待遇申领: ID card + 户口簿 + bank card of the applicant (aged 60+)."""
+    rng = random.Random(f"scenario:{seed}")
+    t = Timeline.draw(rng)
+    codes: list[str] = []
+    docs = [Doc("id_card", "身份证.jpg", "jpg", {}, "scan")]
+    if missing_register:
+        codes.append("missing_material")
+    else:
+        docs.append(Doc("household_register", "户口簿.jpg", "jpg", {}, "scan"))
+    account_person = "other" if mismatch else "applicant"
+    if mismatch:
+        codes.append("inconsistent_identity")
+    docs.append(_card_account(account_person))
+    return Scenario(
+        name=name,
+        service="jm_benefit_claim",
+        seed=seed,
+        docs=tuple(docs),
+        verdict="deficient" if codes else "accept",
+        finding_codes=tuple(codes),
+        submitted_at=t.submitted,
+        persons={
+            "applicant": {
+                "seed": seed,
+                "birth_date": dt.date(1960 + seed % 5, 1 + seed % 12, 1 + seed % 27),
+            },
+            "other": {"seed": seed + 40_000},
+        },
+        note="城乡居民养老保险待遇申领",
+        tags=("pension", "deficient" if codes else "accept"),
+    )
+
+
+CAPTURE_VARIANTS = (
+    "scan",
+    "scan",
+    "photo",
+    "photo",
+    "photo",
+    "skew",
+    "rot90",
+    "rot180",
+    "fold",
+    "lowdpi",
+)
+
+
+def vary_capture(sc: Scenario) -> Scenario:
+    """Swap each scanned/photographed page's capture for a seeded mix (skew, turns, folds, low DPI).
+
+    Copies stay copies and born-digital files stay clean, so the expected verdict is unchanged.
+    """
+    rng = random.Random(f"vary:{sc.seed}")
+    docs = tuple(
+        replace(d, degrade=rng.choice(CAPTURE_VARIANTS)) if d.degrade in ("scan", "photo") else d
+        for d in sc.docs
+    )
+    return replace(sc, docs=docs)
+
+
+def eval_scenarios() -> list[Scenario]:
+    """The committed labelled evaluation set (samples/eval): tens of applications, ≥ 10 services."""
+    out: list[Scenario] = []
+    seed = 1000
+    for visit in ("门诊", "住院"):
+        for variant in ("a", "b"):
+            seed += 1
+            out.append(
+                medical_expense(
+                    f"gs_medical_{'mz' if visit == '门诊' else 'zy'}_accept_{variant}",
+                    seed,
+                    visit=visit,
+                    paper_invoice=variant == "b",
+                    ssc_from_records=variant == "b",
+                )
+            )
+    seed += 1
+    out.append(medical_expense("gs_medical_mz_accept_pdf", seed, pdf_bundle=True))
+    for problem in MEDICAL_PROBLEMS:
+        seed += 1
+        out.append(
+            medical_expense(f"gs_medical_{problem}", seed, problem=problem, ssc_from_records=True)
+        )
+    out += [
+        meal_allowance("gs_meal_accept", 1101),
+        meal_allowance("gs_meal_not_recognised", 1102, not_recognised=True),
+        meal_allowance("gs_meal_missing_record", 1103, missing_record=True),
+        disability_benefits("gs_disability_accept_g7", 1111, grade=7),
+        disability_benefits(
+            "gs_disability_accept_g3_allowance",
+            1112,
+            grade=3,
+            claims_allowance=True,
+            nursing="生活部分不能自理",
+            ssc_from_records=True,
+        ),
+        disability_benefits(
+            "gs_disability_grade_out_of_range", 1113, grade=8, claims_allowance=True
+        ),
+        disability_benefits(
+            "gs_disability_missing_appraisal", 1114, missing_appraisal=True, ssc_from_records=True
+        ),
+        medical_lump_sum("gs_lump_sum_accept", 1121, grade=9),
+        medical_lump_sum("gs_lump_sum_accept_multipdf", 1122, grade=6, multi_pdf=True),
+        medical_lump_sum("gs_lump_sum_grade_out_of_range", 1123, grade=3),
+        death_benefits("gs_death_accept_certificate", 1131),
+        death_benefits(
+            "gs_death_accept_cremation",
+            1132,
+            proof="cremation_certificate",
+            relatives_account=False,
+        ),
+        death_benefits("gs_death_not_recognised", 1133, not_recognised=True),
+        out_of_area_travel("gs_travel_accept", 1141),
+        out_of_area_travel("gs_travel_missing_tickets", 1142, missing_tickets=True),
+        survivor_benefits("qy_survivor_accept", 1151),
+        survivor_benefits("qy_survivor_missing_death_proof", 1152, proof=None),
+        survivor_benefits("qy_survivor_bad_id", 1153, bad_id=True),
+        survivor_benefits(
+            "qy_lump_sum_accept", 1154, service="qy_account_lump_sum", proof="cremation_certificate"
+        ),
+        survivor_benefits(
+            "qy_lump_sum_dates_out_of_order",
+            1155,
+            service="qy_account_lump_sum",
+            proof="cremation_certificate",
+            dates_out_of_order=True,
+        ),
+        survivor_benefits("jg_lump_sum_accept", 1156, service="jg_account_lump_sum"),
+        survivor_benefits("jm_survivor_accept", 1157, service="jm_survivor_benefits"),
+        resident_pension_claim("jm_claim_accept", 1161),
+        resident_pension_claim("jm_claim_missing_register", 1162, missing_register=True),
+        resident_pension_claim("jm_claim_person_mismatch", 1163, mismatch=True),
+        out_of_scope("oos_injury_recognition", 1171, "工伤认定申请", office="经办机构"),
+        out_of_scope("oos_ability_appraisal", 1172, "劳动能力鉴定申请"),
+        out_of_scope("oos_medical_insurance", 1173, "医疗费用报销"),
+        out_of_scope("oos_contribution", 1174, "社会保险费缴纳"),
+    ]
+    return [vary_capture(sc) for sc in out]
+
+
 # ---------------------------------------------------------- demo bundles
 def demo_scenarios() -> list[Scenario]:
     """The small committed demo set under samples/bundles (≤ 6 bundles, ≤ 6 pages each)."""
@@ -451,7 +828,7 @@ def demo_scenarios() -> list[Scenario]:
             jurisdiction="朝阳市",
         ),
         disability_benefits("gs_disability_accept", 105, grade=7),
-        death_benefits("gs_death_benefits_accept", 106),
+        survivor_benefits("qy_survivor_benefits_accept", 106),
     ]
 
 
@@ -463,6 +840,7 @@ def substitute_bad_ids(fields: dict[str, Any], id_number: str) -> dict[str, Any]
 
 
 __all__ = [
+    "eval_scenarios",
     "MEDICAL_PROBLEMS",
     "Doc",
     "Scenario",

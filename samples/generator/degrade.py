@@ -121,7 +121,7 @@ def blur(img: np.ndarray, rng: random.Random, sigma: float | None = None) -> np.
     return cv2.GaussianBlur(img, (0, 0), sigma or rng.uniform(0.6, 1.2))
 
 
-def noise(img: np.ndarray, rng: random.Random, amount: float = 8.0) -> np.ndarray:
+def noise(img: np.ndarray, rng: random.Random, amount: float = 3.0) -> np.ndarray:
     gen = np.random.default_rng(rng.randrange(2**32))
     n = gen.normal(0, amount, img.shape[:2])[..., None]
     return np.clip(img.astype(np.float32) + n, 0, 255).astype(np.uint8)
@@ -172,7 +172,7 @@ def grey_copy(img: np.ndarray, rng: random.Random, faint: bool = False) -> np.nd
 
 def _pipeline(kind: str) -> list[str]:
     presets = {
-        "scan": ["small_skew", "noise", "jpeg"],
+        "scan": ["small_skew", "noise", "soft", "jpeg"],
         "photo": ["perspective", "lighting", "blur", "jpeg"],
         "copy": ["grey", "small_skew"],
         "faint": ["faint"],
@@ -232,6 +232,8 @@ def degrade(image: Image.Image, kind: str, rng: random.Random) -> tuple[Image.Im
             img = lighting(img, rng)
         elif step == "blur":
             img = blur(img, rng)
+        elif step == "soft":  # scanner optics: a touch of blur over the sensor noise
+            img = blur(img, rng, 0.5)
         elif step == "noise":
             img = noise(img, rng)
         elif step == "jpeg":

@@ -60,7 +60,7 @@ class RenderedDocument:
         out["format"] = fmt
         return out
 
-    def to_bytes(self, fmt: str = "jpg", quality: int = 85) -> bytes:
+    def to_bytes(self, fmt: str = "jpg", quality: int = 62) -> bytes:
         """The file content for `fmt` (first page only for jpg/png)."""
         if fmt in ("jpg", "jpeg"):
             buf = io.BytesIO()
@@ -96,7 +96,7 @@ class RenderedDocument:
         return [path]
 
 
-def image_pdf(pages: list[Image.Image], dpi: int, quality: int = 80) -> bytes:
+def image_pdf(pages: list[Image.Image], dpi: int, quality: int = 62) -> bytes:
     """An image-only PDF (a scan): one JPEG per page, page size from the DPI."""
     from reportlab.lib.utils import ImageReader
     from reportlab.pdfgen import canvas
@@ -138,11 +138,7 @@ def pdf_document(pages: list[tuple[Image.Image, list[TextItem] | None]], dpi: in
         w, h = image.size[0] * k, image.size[1] * k
         c.setPageSize((w, h))
         ib = io.BytesIO()
-        image.convert("RGB").save(
-            ib,
-            "PNG" if items is not None else "JPEG",
-            **({} if items is not None else {"quality": 80}),
-        )
+        image.convert("RGB").save(ib, "JPEG", quality=75 if items is not None else 62)
         ib.seek(0)
         c.drawImage(ImageReader(ib), 0, 0, w, h)
         for it in items or []:
