@@ -148,3 +148,20 @@ def test_intake_batch_writes_reports(bills, service_env, tmp_path):
     assert len(rows) == 1 + len(review["bills"]) + 1  # + the unreadable file
     html = (out / "report.html").read_text("utf-8")
     assert "医疗票据批量审核报告" in html and "按医院汇总" in html
+
+
+def test_batch_from_bucket_prefix(bills, s3_storage, tmp_path):
+    """The same bills under a bucket prefix of the S3 server give the same review."""
+    from pipeline import batch
+
+    root, _ = bills
+    for path in sorted(p for p in root.rglob("*") if p.is_file()):
+        s3_storage.put(f"bills/2026-03/{path.relative_to(root).as_posix()}", path.read_bytes())
+    s3_storage.put("bills/2026-04/other.jpg", b"not in this prefix")
+    source = batch.discover_storage(s3_storage, "bills/2026-03")
+    assert "zhang" in source.applications
+    from_bucket, paths = batch.run_batch(source, tmp_path / "out")
+    from_dir, _ = batch.run_batch(batch.discover_dir(root), tmp_path / "out-dir")
+    assert paths["html"].is_file()
+    key = lambda r: (r.file, r.invoice_number, r.amount, sorted(p["check"] for p in r.problems))  # noqa: E731
+    assert sorted(map(key, from_bucket.rows)) == sorted(map(key, from_dir.rows))

@@ -156,3 +156,12 @@ def test_stratified_draw(database):
         database, sampling.SampleSpec(size=50, seed=1, since=dt.date(2026, 2, 1))
     )
     assert len(since) == 4
+
+
+def test_db_upgrade_command(service_env):
+    res = _cli("db", "upgrade")
+    assert res.exit_code == 0, res.output
+    assert "0001" in res.output
+    assert (service_env / "intake.db").is_file()
+    res = _cli("audit", "verify")
+    assert res.exit_code == 0 and "共 0 条" in res.output
