@@ -9,7 +9,22 @@ from extractors.engine import ExtractContext
 from extractors.registry import Anchor, DocumentSpec, FieldSpec, card_shape, register
 
 
+def _holder(ctx: ExtractContext) -> None:
+    """The embossed holder name: a line that is nothing but a personal name."""
+    if "name" in ctx.fields:
+        return
+    for placed in ctx.lines:
+        if re.fullmatch(r"[\u4e00-\u9fff]{2,4}", placed.compact) and not re.search(
+            r"银行|银联|卡|信用|储蓄|借记|金融", placed.compact
+        ):
+            parsed = parsers.parse_person_name(placed.compact)
+            if parsed is not None:
+                ctx.set("name", parsed.value, placed, 0.9 * placed.line.confidence, parsed.span)
+                return
+
+
 def _post(ctx: ExtractContext) -> None:
+    _holder(ctx)
     if "card_number" in ctx.fields:
         return
     best = None

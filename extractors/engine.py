@@ -188,10 +188,15 @@ def _cut_at_next_label(rest: str, stops: tuple[str, ...]) -> str:
 
 
 def _label_position_factor(text: str, start: int, end: int) -> float:
-    factor = 1.0 if start == 0 or text[start - 1] in " :：;；,，|" else 0.85
-    if end < len(text) and text[end] in ":：":
-        factor = min(1.0, factor + 0.1)
-    return factor
+    """A label stands at the line start or after a separator, and is followed by a colon;
+    the same words inside a sentence (乙方同意在甲方…) are weaker candidates."""
+    at_start = start == 0 or text[start - 1] in " :：;；,，|"
+    colon = end == len(text) or SUB_LABEL_COLON.match(text, end) is not None
+    return {(True, True): 1.0, (True, False): 0.9, (False, True): 0.9}.get((at_start, colon), 0.75)
+
+
+SUB_LABEL = re.compile(r"^(?:名称|姓名|全称|单位名称)[:：]?")
+SUB_LABEL_COLON = re.compile(r"(?:名称|姓名|全称|单位名称)?[:：]")
 
 
 @dataclass(frozen=True)
@@ -216,7 +221,8 @@ def find_field(fs: FieldSpec, lines: list[PlacedLine], stops: tuple[str, ...]) -
             label_score = (
                 sim * _label_position_factor(placed.compact, start, end) * (1 - 0.02 * rank)
             )
-            rest = _cut_at_next_label(placed.compact[end:].lstrip(":：;；,，.。 "), own_stops)
+            rest = SUB_LABEL.sub("", placed.compact[end:].lstrip(":：;；,，.。 ")).lstrip(":：")
+            rest = _cut_at_next_label(rest, own_stops)
             tries: list[tuple[str, PlacedLine, float]] = [(rest, placed, 1.0)]
             right = same_row_right(lines, placed)
             if right:

@@ -12,7 +12,7 @@ def spec() -> DocumentSpec:
         type="id_card",
         name="居民身份证",
         anchors=(
-            Anchor("公民身份号码", 4, title=True),
+            Anchor("公民身份号码", 3.5),
             Anchor("居民身份证", 3),
             Anchor("签发机关", 1.5),
             Anchor("有效期限", 1.5),

@@ -11,6 +11,7 @@ NAME = FieldSpec("name", ("姓名",), parsers.parse_person_name)
 
 def _post(ctx: ExtractContext) -> None:
     names: list[str] = []
+    found_at: list[int] = []
     where = None
     confidence = 1.0
     remaining = list(ctx.lines)
@@ -19,10 +20,14 @@ def _post(ctx: ExtractContext) -> None:
         if cand is None:
             break
         names.append(str(cand.value))
+        found_at.append(cand.where.index)
         where = where or cand.where
         confidence = min(confidence, cand.score)
         remaining = [p for p in remaining if p.index != cand.where.index]
     if names:
+        # in reading order (the certificate lists the holders one after the other)
+        order = sorted(zip(names, found_at, strict=True), key=lambda n: n[1])
+        names = [n for n, _ in order]
         ctx.set("names", names, where, confidence, "、".join(names))
 
 

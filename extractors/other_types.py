@@ -230,6 +230,13 @@ TABLE: list[
         (("name", NAME, P.parse_person_name), ("id_number", ("证号",) + ID, P.parse_id_number)),
     ),
     (
+        "pension_refund_approval",
+        "养老保险个人账户返还审批表",
+        ("个人账户返还审批表", "返还审批表"),
+        ("个人账户储存额", "返还原因", "继承人"),
+        (("name", NAME, P.parse_person_name), ("id_number", ID, P.parse_id_number)),
+    ),
+    (
         "kinship_notarization",
         "亲属关系公证书",
         ("亲属关系公证书", "公证书"),

@@ -401,7 +401,8 @@ def parse_document_number(text: str) -> Parsed | None:
         return None
     prefix = re.sub(r"^(?:文号|编号|决定书号|字号)[:：]?", "", m.group(1))
     number = digits_fixed(m.group(3)).translate(_DIGIT_LOOKALIKES)
-    return Parsed(f"{prefix}〔{m.group(2)}〕{number}号", m.group(0))
+    di = "第" if re.search(r"[〕\]】)）］〗}]\s*第", m.group(0)) else ""
+    return Parsed(f"{prefix}〔{m.group(2)}〕{di}{number}号", m.group(0))
 
 
 # ------------------------------------------------------------------ names and text

@@ -5,24 +5,32 @@ from __future__ import annotations
 import re
 
 from extractors import parsers
-from extractors.engine import ExtractContext
+from extractors.engine import ExtractContext, same_row_right
 from extractors.registry import Anchor, DocumentSpec, FieldSpec, register
 
 # 2101021985****4518张三 (masked ID then the name) on railway tickets
+MASKED_ID = re.compile(r"\d{6,10}[*＊xX]{2,8}\d{2,4}[\dXx]?")
 MASKED_ID_NAME = re.compile(r"\d{6,10}[*＊xX]{2,8}\d{2,4}[\dXx]?([\u4e00-\u9fff·]{2,6})")
+
+
+def _passenger(ctx: ExtractContext) -> None:
+    """The name printed after the masked ID number (in the same box or the next one)."""
+    for placed in ctx.lines:
+        if not MASKED_ID.search(placed.compact):
+            continue
+        m = MASKED_ID_NAME.search(placed.compact)
+        candidates = [(m.group(1), placed)] if m else []
+        candidates += [(p.compact, p) for p in same_row_right(ctx.lines, placed)[:1]]
+        for text, where in candidates:
+            parsed = parsers.parse_person_name(text)
+            if parsed is not None:
+                ctx.set("passenger_name", parsed.value, where, where.line.confidence, parsed.span)
+                return
 
 
 def _post(ctx: ExtractContext) -> None:
     if "passenger_name" not in ctx.fields:
-        for placed in ctx.lines:
-            m = MASKED_ID_NAME.search(placed.compact)
-            if m:
-                parsed = parsers.parse_person_name(m.group(1))
-                if parsed is not None:
-                    ctx.set(
-                        "passenger_name", parsed.value, placed, placed.line.confidence, m.group(0)
-                    )
-                    break
+        _passenger(ctx)
     if "travel_date" not in ctx.fields:
         for placed in ctx.lines:
             if re.search(r"开|发车|乘车|出发", placed.compact):
