@@ -433,7 +433,13 @@ class LayerEntry(Strict):
         data.update(
             code=self.code or base.code,
             name=self.name or base.name,
-            aliases=_unique(list(base.aliases) + ([base.name] if self.name else []) + self.aliases),
+            aliases=[
+                a
+                for a in _unique(
+                    list(base.aliases) + ([base.name] if self.name else []) + self.aliases
+                )
+                if a != (self.name or base.name)
+            ],
             jurisdiction=self.jurisdiction,
             office=self.office or base.office,
             effective_from=self.effective_from or base.effective_from,
