@@ -5,8 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from pipeline.errors import StorageError
+from pipeline.service import install_log_masking
 
 TRANSIENT = (StorageError, ConnectionError, TimeoutError)
+
+install_log_masking()  # flow and task logs never show full ID numbers
 
 
 def is_transient(exc: BaseException | None) -> bool:

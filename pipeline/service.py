@@ -613,25 +613,39 @@ class MaskIdNumbers(logging.Filter):
     """A logging filter that masks resident ID numbers in every record it passes."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        try:
-            message = record.getMessage()
-        except Exception:  # a broken format string is not ours to fix here
-            return True
-        masked = mask_id_numbers(message)
-        if masked != message:
-            record.msg, record.args = masked, None
+        _mask_record(record)
         return True
 
 
-def install_log_masking(logger: logging.Logger | None = None) -> None:
-    """Attach the mask to the handlers of a logger (root by default) and their future records."""
-    target = logger or logging.getLogger()
-    flt = MaskIdNumbers()
-    for handler in target.handlers:
-        if not any(isinstance(f, MaskIdNumbers) for f in handler.filters):
-            handler.addFilter(flt)
-    if not any(isinstance(f, MaskIdNumbers) for f in target.filters):
-        target.addFilter(flt)
+def _mask_record(record: logging.LogRecord) -> None:
+    try:
+        message = record.getMessage()
+    except Exception:  # a broken format string is not ours to fix here
+        return
+    masked = mask_id_numbers(message)
+    if masked != message:
+        record.msg, record.args = masked, None
+
+
+_factory_installed = False
+
+
+def install_log_masking() -> None:
+    """Mask ID numbers in every log record of this process, whichever logger or handler
+    it goes to (the record factory is wrapped once; handler filters alone would miss
+    records propagated to handlers added later)."""
+    global _factory_installed
+    if _factory_installed:
+        return
+    previous = logging.getLogRecordFactory()
+
+    def factory(*args: Any, **kwargs: Any) -> logging.LogRecord:
+        record = previous(*args, **kwargs)
+        _mask_record(record)
+        return record
+
+    logging.setLogRecordFactory(factory)
+    _factory_installed = True
 
 
 # ------------------------------------------------------------------ worker

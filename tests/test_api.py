@@ -247,3 +247,12 @@ def test_id_numbers_masked_in_logs(caplog):
         logger.info("applicant %s submitted", "210102198503124518")
     assert "210102198503124518" not in caplog.text
     assert "210102********4518" in caplog.text
+
+
+def test_serving_masks_every_logger(api, caplog):
+    """Once the service runs, any logger's records are masked (not only filtered ones)."""
+    caplog.clear()
+    with caplog.at_level(logging.INFO):
+        logging.getLogger("somewhere.else").warning("id=%s", "21010219850312451X")
+    assert "21010219850312451X" not in caplog.text
+    assert "210102********451X" in caplog.text
