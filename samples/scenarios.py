@@ -809,6 +809,93 @@ def eval_scenarios() -> list[Scenario]:
     return [vary_capture(sc) for sc in out]
 
 
+def random_scenarios(seed: int, count: int) -> list[Scenario]:
+    """`count` labelled applications drawn deterministically from `seed` (larger evaluation sets)."""
+    rng = random.Random(f"generate:{seed}")
+    out = []
+    for i in range(count):
+        s = rng.randrange(100_000, 10_000_000)
+        kind = rng.choice(
+            [
+                "medical",
+                "medical",
+                "medical",
+                "meal",
+                "disability",
+                "lump_sum",
+                "death",
+                "travel",
+                "survivor",
+                "resident",
+                "out_of_scope",
+            ]
+        )
+        name = f"g{seed}_{i:04d}_{kind}"
+        if kind == "medical":
+            problem = rng.choice([None, None, None, *MEDICAL_PROBLEMS])
+            sc = medical_expense(
+                name,
+                s,
+                visit=rng.choice(["门诊", "住院"]),
+                problem=problem,
+                ssc_from_records=rng.random() < 0.5,
+                paper_invoice=rng.random() < 0.3,
+            )
+        elif kind == "meal":
+            sc = meal_allowance(
+                name, s, not_recognised=rng.random() < 0.25, missing_record=rng.random() < 0.15
+            )
+        elif kind == "disability":
+            grade = rng.randint(1, 10)
+            sc = disability_benefits(
+                name,
+                s,
+                grade=grade,
+                claims_allowance=rng.random() < 0.4,
+                nursing=rng.choice([None, "生活部分不能自理"]) if grade <= 4 else None,
+                ssc_from_records=rng.random() < 0.5,
+            )
+        elif kind == "lump_sum":
+            sc = medical_lump_sum(name, s, grade=rng.randint(1, 10), multi_pdf=rng.random() < 0.3)
+        elif kind == "death":
+            sc = death_benefits(
+                name,
+                s,
+                proof=rng.choice(["death_certificate", "cremation_certificate"]),
+                not_recognised=rng.random() < 0.25,
+                relatives_account=rng.random() < 0.5,
+            )
+        elif kind == "travel":
+            sc = out_of_area_travel(name, s, missing_tickets=rng.random() < 0.25)
+        elif kind == "survivor":
+            sc = survivor_benefits(
+                name,
+                s,
+                service=rng.choice(
+                    [
+                        "qy_survivor_benefits",
+                        "qy_account_lump_sum",
+                        "jg_account_lump_sum",
+                        "jm_survivor_benefits",
+                    ]
+                ),
+                proof=rng.choice(["death_certificate", "cremation_certificate", None]),
+                bad_id=rng.random() < 0.15,
+            )
+        elif kind == "resident":
+            sc = resident_pension_claim(
+                name, s, mismatch=rng.random() < 0.2, missing_register=rng.random() < 0.2
+            )
+        else:
+            sc = out_of_scope(
+                name,
+                s,
+                rng.choice(["工伤认定申请", "劳动能力鉴定申请", "医疗费用报销", "社会保险费缴纳"]),
+            )
+        out.append(vary_capture(sc))
+    return out
+
+
 # ---------------------------------------------------------- demo bundles
 def demo_scenarios() -> list[Scenario]:
     """The small committed demo set under samples/bundles (≤ 6 bundles, ≤ 6 pages each)."""
@@ -840,6 +927,7 @@ def substitute_bad_ids(fields: dict[str, Any], id_number: str) -> dict[str, Any]
 
 
 __all__ = [
+    "random_scenarios",
     "eval_scenarios",
     "MEDICAL_PROBLEMS",
     "Doc",
