@@ -4,7 +4,10 @@ override the provincial service, split entries and other offices behave as docum
 from __future__ import annotations
 
 import datetime as dt
+import json
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -13,6 +16,7 @@ from pipeline.errors import AmbiguousService, RulesError
 from rules.catalogue import RULES_ROOT, load_catalogue, normalise
 from rules.cli import summary
 from rules.tools import extract_guide as guide
+from tests.conftest import ROOT
 
 SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
 HAVE_GUIDE = (SEEDS / guide.CITY_FILE).is_file()
@@ -260,3 +264,52 @@ def test_listing_shows_city_entries_with_short_names():
     )
     assert by_code["cy_injury_recognition"]["office"] == "社会保险行政部门"
     assert "灵活就业参保" in by_code["cy_flexible_registration"]["aliases"]
+
+
+# ------------------------------------------------------------------ as a user runs it
+
+
+def intake(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "pipeline", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
+def test_verify_a_chaoyang_application_handled_by_another_office(tmp_path):
+    """工伤认定 asked at the Chaoyang agency: out_of_scope, redirect from the city guide."""
+    bundle = tmp_path / "recognition"
+    bundle.mkdir()
+    (bundle / "application.json").write_text(
+        json.dumps(
+            {
+                "service": "工伤认定申请",
+                "jurisdiction": "朝阳市",
+                "applicant": {"name": "李四", "id_number": "210102198503124518"},
+                "submitted_at": "2026-05-01",
+            },
+            ensure_ascii=False,
+        ),
+        encoding="utf-8",
+    )
+    result = intake("verify", str(bundle), "--json")
+    assert result.returncode == 0, result.stderr
+    verdict = json.loads(result.stdout)
+    assert verdict["verdict"] == "out_of_scope"
+    assert verdict["redirect"]["phone"] == "0421-2638811"
+    assert "朝阳" in verdict["redirect"]["address"]
+
+
+def test_show_by_short_name_in_chaoyang():
+    result = intake("services", "show", "转诊转院备案", "--jurisdiction", "朝阳市", "--json")
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert (data["code"], data["jurisdiction"], data["refines"]) == (
+        "gs_referral",
+        "朝阳市",
+        "gs_referral",
+    )
+    assert data["name"] == "工伤转外就医备案" and data["location"]["phone"] == "0421-2638895"
