@@ -34,6 +34,19 @@ from pipeline.verify import APPLICATION_FILE, file_rejected_finding
 
 BILL_TYPES = ("medical_invoice", "expense_list", "vat_invoice")
 INVOICE_TYPES = ("medical_invoice", "vat_invoice")
+# checks that make a bill a problem whatever their severity (reading-based ones may be
+# downgraded to warnings by the validators when the reading is uncertain)
+MONEY_CHECKS = frozenset(
+    {
+        "items_sum",
+        "words_mismatch",
+        "qr_mismatch",
+        "duplicate_in_batch",
+        "duplicate_stored",
+        "duplicate_in_application",
+        "before_injury",
+    }
+)
 
 
 # ------------------------------------------------------------------ sources
@@ -144,7 +157,7 @@ class BillRow:
 
     @property
     def status(self) -> str:
-        if any(p["severity"] == "error" for p in self.problems):
+        if any(p["severity"] == "error" or p["check"] in MONEY_CHECKS for p in self.problems):
             return "有问题"
         return "需注意" if self.problems else "通过"
 

@@ -79,7 +79,7 @@ def stratum_of(row: st.VerdictRow, by: Sequence[str]) -> str:
             parts.append(row.created_at.strftime("%Y-%m"))
         else:
             raise IntakeError(f"未知的分层维度 {dim}（可选：{'、'.join(STRATA)}）")
-    return "|".join(parts)
+    return " / ".join(parts)
 
 
 def allocate(sizes: dict[str, int], n: int, rng: random.Random) -> dict[str, int]:

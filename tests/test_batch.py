@@ -134,6 +134,10 @@ def test_intake_batch_writes_reports(bills, service_env, tmp_path):
     assert "qr_mismatch" in checks["invoice_qr.jpg"]  # QR amount differs from the print
     assert "qr_mismatch" not in checks["invoice_other.jpg"]
     assert [u["file"] for u in review["unreadable"]] == ["notes.txt"]
+    status = {f: b["status"] for f, b in by_file.items()}
+    assert status["invoice_qr.jpg"] == status["invoice_arith.jpg"] == "有问题"
+    assert status["invoice_early.jpg"] == status["invoice_stored.jpg"] == "有问题"
+    assert review["summary"]["with_problems"] >= 5
 
     # totals: per person, duplicates not counted twice
     persons = {t["person"]: t for t in review["totals_by_person"]}

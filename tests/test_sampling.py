@@ -140,7 +140,7 @@ def test_stratified_draw(database):
     assert len(cases) == 10
     assert sum(v["population"] for v in strata.values()) == 30
     assert all(v["sampled"] >= 1 for v in strata.values())  # every stratum represented
-    assert strata["accept|gs_a|2026-01"]["sampled"] > strata["deficient|gs_b|2026-02"]["sampled"]
+    assert strata["accept / gs_a / 2026-01"]["sampled"] > strata["deficient / gs_b / 2026-02"]["sampled"]
     again, _ = sampling.draw(database, spec)
     assert [c.application_id for c in again] == [
         c.application_id for c in cases
