@@ -444,7 +444,10 @@ class LayerEntry(Strict):
             office=self.office or base.office,
             effective_from=self.effective_from or base.effective_from,
             effective_to=self.effective_to or base.effective_to,
-            deadlines=(self.deadlines or base.deadlines).model_dump(),
+            deadlines={  # the city usually gives only its 办理时限; the statutory one stays
+                **base.deadlines.model_dump(),
+                **(self.deadlines.model_dump(exclude_none=True) if self.deadlines else {}),
+            },
             channels=self.channels if self.channels is not None else base.channels,
             forms=self.forms if self.forms is not None else base.forms,
             basis=list(base.basis) + [b for b in self.basis or [] if b not in base.basis],

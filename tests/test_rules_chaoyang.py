@@ -109,6 +109,7 @@ def test_refinement_inherits_and_overrides_the_provincial_service():
     assert city.refines == "gs_medical_expense" and city.jurisdiction == CITY
     assert city.ref().jurisdiction == CITY
     assert city.location.phone == "0421-2638895" and city.deadlines.promised == "30个工作日"
+    assert city.deadlines.statutory == province.deadlines.statutory  # the city gives 办理时限 only
     city_ids = [m.id for m in city.materials]
     assert "outpatient_exam_report" in city_ids and "lost_invoice_commitment" in city_ids
     assert set(m.id for m in province.materials) <= set(city_ids)
