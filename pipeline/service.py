@@ -84,6 +84,14 @@ def restore_rules(storage: Storage, version: str, into: Path) -> Any:
 # ------------------------------------------------------------------ submit
 
 
+class IdempotencyConflict(IntakeError):
+    """The same Idempotency-Key with different files: a client bug, never a silent merge."""
+
+    exit_code = 2
+    http_status = 409
+    message_zh = "幂等键冲突"
+
+
 @dataclass(frozen=True)
 class Upload:
     name: str
@@ -127,6 +135,12 @@ def submit(
         with db.session() as session:
             existing = st.find_by_idempotency(session, owner, idempotency_key)
             if existing is not None:
+                stored = sorted(f.sha256 for f in st.list_files(session, existing.id))
+                if stored != sorted(sha256_hex(up.data) for up in uploads):
+                    raise IdempotencyConflict(
+                        f"Idempotency-Key“{idempotency_key}”已用于申请 {existing.id}，"
+                        "但本次上传的文件不同；新申请请使用新的 Idempotency-Key"
+                    )
                 return Submitted(existing.id, False, existing.status)
     if not uploads:
         raise BadApplication("没有上传任何文件")

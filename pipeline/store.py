@@ -443,7 +443,7 @@ def verdict_versions(session: Session, app_id: str) -> list[VerdictRow]:
 
 
 def append_verdict(
-    session: Session, app_id: str, verdict: dict[str, Any]
+    session: Session, app_id: str, verdict: dict[str, Any], *, at: dt.datetime | None = None
 ) -> tuple[VerdictRow, bool]:
     """Append a verdict version unless it equals the latest one; returns (row, appended)."""
     latest = latest_verdict(session, app_id)
@@ -458,7 +458,7 @@ def append_verdict(
         rules_version=str(verdict.get("rules_version", "")),
         engine_version=str((verdict.get("engine") or {}).get("version", "")),
         verdict=verdict,
-        created_at=utcnow(),
+        created_at=at or utcnow(),
     )
     session.add(row)
     session.flush()

@@ -123,6 +123,16 @@ def test_same_idempotency_key_gives_one_application(api, submitted, bundle):
     assert second.status_code == 202
     assert second.json()["application_id"] == first["application_id"]
     assert second.json()["created"] is False
+    # the same key with different files is a conflict, not a silent merge
+    files = [("files", ("x.jpg", b"other bytes", "image/jpeg"))]
+    conflict = api.post(
+        "/applications",
+        headers={**H_A, "Idempotency-Key": "order-1"},
+        files=files,
+        data={"service": "gs_medical_expense"},
+    )
+    assert conflict.status_code == 409
+    assert first["application_id"] in conflict.json()["message"]
     # another portal using the same key gets its own application
     other = _post(api, bundle, H_B, key="order-1")
     assert other.status_code == 202

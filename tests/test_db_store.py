@@ -102,6 +102,30 @@ def test_verdicts_append_versions_only_on_change(database):
         assert [v.version for v in st.list_verdicts(s)] == [2]
 
 
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "UPDATE verdicts SET decision = 'accept'",
+        "DELETE FROM verdicts",
+        "UPDATE reviews SET reason = 'changed'",
+        "DELETE FROM reviews",
+    ],
+)
+def test_verdicts_and_reviews_are_append_only_in_the_database(database, statement):
+    from sqlalchemy.exc import DatabaseError
+
+    _new_app(database)
+    with database.session() as s:
+        st.append_verdict(s, "app-1", _verdict("deficient"))
+        st.add_review(s, "app-1", clerk="王科员", decision="accept", reason="原件已核对")
+    with pytest.raises(DatabaseError, match="append-only"):
+        with database.engine.begin() as conn:
+            conn.execute(text(statement))
+    with database.session() as s:
+        assert st.latest_verdict(s, "app-1").decision == "deficient"
+        assert [r.reason for r in st.list_reviews(s, "app-1")] == ["原件已核对"]
+
+
 def test_invoice_index_and_records(database):
     _new_app(database, "app-1")
     _new_app(database, "app-2")

@@ -112,7 +112,7 @@ def _fake_verdicts(db, n_per: dict[tuple[str, str, str], int]) -> None:
                 st.create_application(
                     s, app_id=app_id, owner="p", application={"service": service}, files=[]
                 )
-                row, _ = st.append_verdict(
+                st.append_verdict(
                     s,
                     app_id,
                     {
@@ -121,8 +121,8 @@ def _fake_verdicts(db, n_per: dict[tuple[str, str, str], int]) -> None:
                         "rules_version": "r",
                         "engine": {"version": "e"},
                     },
+                    at=dt.datetime.fromisoformat(f"{month}-15T10:00:00+00:00"),
                 )
-                row.created_at = dt.datetime.fromisoformat(f"{month}-15T10:00:00+00:00")
 
 
 def test_stratified_draw(database):
@@ -140,7 +140,10 @@ def test_stratified_draw(database):
     assert len(cases) == 10
     assert sum(v["population"] for v in strata.values()) == 30
     assert all(v["sampled"] >= 1 for v in strata.values())  # every stratum represented
-    assert strata["accept / gs_a / 2026-01"]["sampled"] > strata["deficient / gs_b / 2026-02"]["sampled"]
+    assert (
+        strata["accept / gs_a / 2026-01"]["sampled"]
+        > strata["deficient / gs_b / 2026-02"]["sampled"]
+    )
     again, _ = sampling.draw(database, spec)
     assert [c.application_id for c in again] == [
         c.application_id for c in cases
@@ -161,7 +164,7 @@ def test_stratified_draw(database):
 def test_db_upgrade_command(service_env):
     res = _cli("db", "upgrade")
     assert res.exit_code == 0, res.output
-    assert "0001" in res.output
+    assert "0002" in res.output
     assert (service_env / "intake.db").is_file()
     res = _cli("audit", "verify")
     assert res.exit_code == 0 and "共 0 条" in res.output
