@@ -19,7 +19,7 @@ from flows.common import retry_transient, service_context
 from pipeline import service
 from pipeline import store as st
 from pipeline.errors import FileRejected
-from pipeline.models import Finding
+from pipeline.models import Finding, Verdict
 from pipeline.verify import ReadResult, file_rejected_finding
 
 RETRY = {"retries": 2, "retry_delay_seconds": 1, "retry_condition_fn": retry_transient}
@@ -81,22 +81,34 @@ def save_ocr(f: st.StoredFile, version: str, pages: list[Any]) -> str:
     return service.save_pages(db, storage, f, version, pages)
 
 
-@task(name="judge-and-persist", cache_policy=NO_CACHE, **RETRY)
-def judge_and_persist(job: service.Job, read: ReadResult | None) -> dict[str, Any]:
+@task(name="judge", cache_policy=NO_CACHE, **RETRY)
+def judge(job: service.Job, read: ReadResult | None) -> Verdict:
+    """Classify, extract, validate, evaluate the service's rules, decide."""
     from pipeline.ocr import engine_info, get_engine
 
     db, storage = service_context()
     catalogue = service.load_rules()
-    verdict = service.decide_job(
+    service.snapshot_rules(storage, catalogue)  # the exact rules this verdict is made with
+    return service.decide_job(
         db, job, read, catalogue=catalogue, engine_info=engine_info(get_engine())
     )
-    persisted = service.persist(db, storage, job, verdict, catalogue, actor="flow")
+
+
+@task(name="persist", cache_policy=NO_CACHE, **RETRY)
+def persist(job: service.Job, verdict: Verdict) -> dict[str, Any]:
+    """Append the verdict (only if it differs from the latest), index invoices, log."""
+    db, storage = service_context()
+    persisted = service.persist(db, storage, job, verdict, service.load_rules(), actor="flow")
     return {
         "application_id": persisted.application_id,
         "version": persisted.version,
         "appended": persisted.appended,
         "verdict": persisted.decision,
     }
+
+
+def judge_and_persist(job: service.Job, read: ReadResult | None) -> dict[str, Any]:
+    return persist(job, judge(job, read))
 
 
 @flow(name="intake-application", log_prints=True)
