@@ -71,11 +71,13 @@ def run_demo(root: Path, console: Console) -> bool:
     from pipeline.verify import load_records, verify_bundle
 
     bundles = find_sample_bundles(root)
+    if not console.is_terminal and console.width < 120:
+        console = Console(file=console.file, width=120)  # piped: no truncated names
     console.print(f"[bold]核验 {len(bundles)} 份示例申请[/bold]（{root}）")
     engine = get_engine()
     summary = Table(title="示例申请核验结果")
     for column in ("申请", "事项", "结论", "预期", "比对", "用时"):
-        summary.add_column(column)
+        summary.add_column(column, overflow="fold")
     all_ok = True
     for bundle in bundles:
         started = time.perf_counter()
