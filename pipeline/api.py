@@ -302,7 +302,10 @@ def routes() -> Any:
     def get_application(app_id: str, state: StateDep, principal: Reader) -> dict[str, Any]:
         """状态与（完成后的）受理结论 verdict/1。"""
         may_read(state, principal, app_id)
-        return service.application_status(state.db, app_id)
+        status = service.application_status(state.db, app_id)
+        if principal.role == "portal":
+            status["reviews"] = []  # clerks' internal notes stay inside the office
+        return status
 
     @router.get(
         "/applications/{app_id}/explanation", response_model=Explanation, tags=["applications"]

@@ -179,8 +179,9 @@ def test_review_is_recorded_and_logged(api, submitted):
     )
     assert res.status_code == 201, res.text
     assert res.json()["clerk"] == "王科员" and res.json()["verdict_version"] == 1
-    status = api.get(f"/applications/{app_id}", headers=H_A).json()
+    status = api.get(f"/applications/{app_id}", headers=H_CLERK).json()
     assert status["reviews"][-1]["reason"] == "发票原件未提供"
+    assert api.get(f"/applications/{app_id}", headers=H_A).json()["reviews"] == []
     assert (
         api.post(
             f"/applications/{app_id}/reviews",
