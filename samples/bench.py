@@ -225,7 +225,7 @@ def run_bench(
     say("裸 PaddleOCR …")
     results.append(
         run_engine(
-            "PaddleOCR（裸，同模型，无流程）",
+            "PaddleOCR（裸）",
             selected,
             lambda p: "\n".join(ln.text for ln in engine.recognize(_bgr(p.file))),
         )
@@ -240,7 +240,7 @@ def run_bench(
             ln.text for pg in read.pages_by_file.get(p.file.name, []) for ln in pg.lines
         )
 
-    results.append(run_engine("完整流程（intake）", selected, pipeline_text))
+    results.append(run_engine("完整流程", selected, pipeline_text))
 
     if tesseract and shutil.which(TESSERACT):
         say("Tesseract 5 chi_sim …")
@@ -250,7 +250,7 @@ def run_bench(
                 text, rss = tesseract_text(p.file)
                 texts.append(text)
                 peak = max(peak, rss)
-        results.append(_scores("Tesseract 5（chi_sim）", selected, texts, t[0], peak))
+        results.append(_scores("Tesseract 5", selected, texts, t[0], peak))
     elif tesseract:
         say("未找到 tesseract，跳过")
 
@@ -339,4 +339,7 @@ def print_bench(result: dict[str, Any], console: Any) -> None:
         console.print(
             f"电子（带文字层）PDF：{b['pages']} 页，{b['pages_per_second']} 页/秒（无需 OCR）"
         )
+    console.print(
+        "耗时比、准确率比均相对裸 PaddleOCR（同一模型）；PaddleOCR/完整流程的峰值内存为本进程 RSS（含模型）。"
+    )
     console.print(f"引擎加载：{result['engine_load_seconds']} 秒；{result['notes']}")
