@@ -7,6 +7,7 @@ re-verified as its own task from the stored raw files with the recorded rules.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from typing import Any
 
 from prefect import flow, task
@@ -25,13 +26,13 @@ from pipeline import sampling
     retry_condition_fn=retry_transient,
     task_run_name="reverify {case.application_id}",
 )
-def reverify(case: sampling.Case) -> dict[str, Any]:
+def reverify(case: sampling.Case, fresh_ocr: bool = False) -> dict[str, Any]:
     from pipeline import service
     from pipeline.ocr import get_engine
 
     db, storage = service_context()
     return sampling.reverify_case(
-        db, storage, case, engine=get_engine(), current=service.load_rules()
+        db, storage, case, engine=get_engine(), current=service.load_rules(), fresh_ocr=fresh_ocr
     )
 
 
@@ -43,16 +44,17 @@ def sample_for_audit(
     since: dt.date | None = None,
     until: dt.date | None = None,
     actor: str = "auditor",
+    fresh_ocr: bool = False,
 ) -> dict[str, Any]:
     """Draw (seed recorded), re-verify each case, diff against the stored verdict, report."""
     from pipeline import service
 
     db, storage = service_context()
-    spec = sampling.SampleSpec(size, seed, tuple(by or sampling.STRATA), since, until)
+    spec = sampling.SampleSpec(size, seed, tuple(by or sampling.STRATA), since, until, fresh_ocr)
     sample_id, seed = sampling.open_sample(db, spec, actor=actor)
-    spec = sampling.SampleSpec(size, seed, spec.by, since, until)
+    spec = replace(spec, seed=seed)
     cases, strata = sampling.draw(db, spec)
-    futures = [reverify.submit(case) for case in cases]
+    futures = [reverify.submit(case, fresh_ocr) for case in cases]
     results = [f.result() for f in futures]
     report = sampling.finish_sample(
         db,

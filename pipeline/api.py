@@ -101,6 +101,7 @@ class SampleIn(BaseModel):
     by: list[Literal["verdict", "service", "period"]] = ["verdict", "service", "period"]
     since: dt.date | None = None
     until: dt.date | None = None
+    fresh_ocr: bool = Field(False, description="不用页面缓存，重新 OCR（较慢）")
 
 
 class SampleAccepted(BaseModel):
@@ -350,7 +351,12 @@ def routes() -> Any:
         from pipeline import sampling
 
         spec = sampling.SampleSpec(
-            size=body.size, seed=body.seed, by=tuple(body.by), since=body.since, until=body.until
+            size=body.size,
+            seed=body.seed,
+            by=tuple(body.by),
+            since=body.since,
+            until=body.until,
+            fresh_ocr=body.fresh_ocr,
         )
         sample_id, seed = sampling.open_sample(state.db, spec, actor=principal.name)
         state.worker.pool.submit(

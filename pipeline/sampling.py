@@ -21,7 +21,7 @@ import random
 import tempfile
 from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +41,7 @@ class SampleSpec:
     by: tuple[str, ...] = STRATA
     since: dt.date | None = None
     until: dt.date | None = None
+    fresh_ocr: bool = False  # re-OCR with an empty page cache (slow; proves OCR reproducible)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -49,6 +50,7 @@ class SampleSpec:
             "by": list(self.by),
             "since": self.since.isoformat() if self.since else None,
             "until": self.until.isoformat() if self.until else None,
+            "fresh_ocr": self.fresh_ocr,
         }
 
 
@@ -189,10 +191,20 @@ def diff_verdicts(stored: dict[str, Any], fresh: dict[str, Any]) -> list[str]:
     return out
 
 
-def reread_raw(storage: Storage, job: service.Job, engine: Any) -> tuple[ReadResult, list[str]]:
-    """Read the stored raw files afresh (not the stored OCR results); check their hashes."""
+def reread_raw(
+    storage: Storage, job: service.Job, engine: Any, ocr_cache: Path | None = None
+) -> tuple[ReadResult, list[str]]:
+    """Read the stored raw files afresh (not the stored OCR results); check their hashes.
+
+    `ocr_cache`: a page cache to use instead of the configured one (an empty directory
+    forces real OCR of every page)."""
+    from pipeline.config import get_settings
     from pipeline.ingest import load_bytes
     from pipeline.ocr import read_file
+
+    settings = get_settings()
+    if ocr_cache is not None:
+        settings = settings.model_copy(update={"ocr_cache_dir": ocr_cache})
 
     problems: list[str] = []
     result = ReadResult()
@@ -205,7 +217,7 @@ def reread_raw(storage: Storage, job: service.Job, engine: Any) -> tuple[ReadRes
         if hashlib.sha256(data).hexdigest() != f.sha256:
             problems.append(f"原始文件 {f.name} 的哈希与登记不符（被替换或损坏）")
         try:
-            result.pages_by_file[f.name] = read_file(load_bytes(data, f.name), engine)
+            result.pages_by_file[f.name] = read_file(load_bytes(data, f.name), engine, settings)
         except FileRejected as exc:
             result.findings.append(file_rejected_finding(f.name, exc))
     return result, problems
@@ -218,6 +230,7 @@ def reverify_case(
     *,
     engine: Any,
     current: Any,
+    fresh_ocr: bool = False,
 ) -> dict[str, Any]:
     """Re-verify one case with its recorded rules (and the current ones if they differ)."""
     from pipeline.ocr import engine_info
@@ -227,16 +240,17 @@ def reverify_case(
     notes: list[str] = []
     if info.version != case.engine_version:
         notes.append(f"OCR 引擎版本已变化：存档 {case.engine_version}，当前 {info.version}")
-    with tempfile.TemporaryDirectory(prefix="rules-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="reverify-") as tmp:
         try:
-            recorded = service.restore_rules(storage, case.rules_version, Path(tmp))
+            recorded = service.restore_rules(storage, case.rules_version, Path(tmp) / "rules")
         except NotFound:
             recorded = current if current.version == case.rules_version else None
         if recorded is not None and recorded.version != case.rules_version:
             notes.append(f"规则快照内容与版本号不符：{case.rules_version} → {recorded.version}")
         read, problems = (None, [])
         if service.in_scope(job, recorded or current):
-            read, problems = reread_raw(storage, job, engine)
+            cache = Path(tmp) / "ocr" if fresh_ocr else None
+            read, problems = reread_raw(storage, job, engine, cache)
         result: dict[str, Any] = {
             "application_id": case.application_id,
             "version": case.version,
@@ -350,14 +364,18 @@ def run_sample(
 
     if sample_id is None:
         sample_id, seed = open_sample(db, spec, actor=actor)
-        spec = SampleSpec(spec.size, seed, spec.by, spec.since, spec.until)
+        spec = replace(spec, seed=seed)
     try:
         current = catalogue or service.load_rules()
         cases, strata = draw(db, spec)
         engine = engine or (get_engine() if cases else None)
         results = []
         for i, case in enumerate(cases, 1):
-            results.append(reverify_case(db, storage, case, engine=engine, current=current))
+            results.append(
+                reverify_case(
+                    db, storage, case, engine=engine, current=current, fresh_ocr=spec.fresh_ocr
+                )
+            )
             if progress:
                 progress(i, len(cases))
         return finish_sample(
@@ -387,7 +405,7 @@ def run_open_sample(
     run_sample(
         db,
         storage,
-        SampleSpec(spec.size, seed, spec.by, spec.since, spec.until),
+        replace(spec, seed=seed),
         actor=actor,
         sample_id=sample_id,
     )

@@ -205,6 +205,9 @@ def audit_sample(
     as_json: Annotated[bool, typer.Option("--json", help="输出完整报告 JSON")] = False,
     use_flow: Annotated[bool, typer.Option("--flow", help="作为 Prefect 流程运行")] = False,
     strict: Annotated[bool, typer.Option("--strict", help="有差异时以退出码 1 结束")] = False,
+    fresh_ocr: Annotated[
+        bool, typer.Option("--fresh-ocr", help="不用页面缓存，重新 OCR 每一页（较慢）")
+    ] = False,
 ) -> None:
     """分层随机抽取已存结论，从原始文件按当时的规则重新核验，并与存档结论比对。"""
     from pipeline import sampling
@@ -216,11 +219,14 @@ def audit_sample(
             by=tuple(b.strip() for b in by.split(",") if b.strip()),
             since=_date(since),
             until=_date(until),
+            fresh_ocr=fresh_ocr,
         )
         if use_flow:
             from flows.audit import sample_for_audit
 
-            summary = sample_for_audit(size, seed, list(spec.by), spec.since, spec.until)
+            summary = sample_for_audit(
+                size, seed, list(spec.by), spec.since, spec.until, fresh_ocr=fresh_ocr
+            )
             db, storage = _context()
             report = sampling.get_sample(db, storage, summary["sample_id"])
         else:

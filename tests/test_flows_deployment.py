@@ -61,9 +61,22 @@ def test_deployment_runs_on_a_process_worker(pg_server, moto_endpoint, tmp_path)
     logs.mkdir()
     procs: list[subprocess.Popen] = []
     try:
-        procs.append(subprocess.Popen(
-            [str(BIN / "prefect"), "server", "start", "--host", "127.0.0.1", "--port", str(port)],
-            env=env, stdout=(logs / "server.log").open("w"), stderr=subprocess.STDOUT))
+        procs.append(
+            subprocess.Popen(
+                [
+                    str(BIN / "prefect"),
+                    "server",
+                    "start",
+                    "--host",
+                    "127.0.0.1",
+                    "--port",
+                    str(port),
+                ],
+                env=env,
+                stdout=(logs / "server.log").open("w"),
+                stderr=subprocess.STDOUT,
+            )
+        )
         deadline = time.monotonic() + 180
         while True:
             try:
@@ -72,29 +85,51 @@ def test_deployment_runs_on_a_process_worker(pg_server, moto_endpoint, tmp_path)
             except httpx.HTTPError:
                 pass
             if time.monotonic() > deadline or procs[0].poll() is not None:
-                pytest.fail("prefect server did not start: " + (logs / "server.log").read_text()[-2000:])
+                pytest.fail(
+                    "prefect server did not start: " + (logs / "server.log").read_text()[-2000:]
+                )
             time.sleep(1)
 
         def prefect(*args: str, timeout: int = 300) -> str:
-            res = subprocess.run([str(BIN / "prefect"), *args], env=client_env, cwd=ROOT,
-                                 capture_output=True, text=True, timeout=timeout)
+            res = subprocess.run(
+                [str(BIN / "prefect"), *args],
+                env=client_env,
+                cwd=ROOT,
+                capture_output=True,
+                text=True,
+                timeout=timeout,
+            )
             assert res.returncode == 0, res.stdout[-3000:] + res.stderr[-3000:]
             return res.stdout
 
         prefect("work-pool", "create", "intake-process", "--type", "process")
         prefect("--no-prompt", "deploy", "--name", "intake-application")
-        procs.append(subprocess.Popen(
-            [str(BIN / "prefect"), "worker", "start", "--pool", "intake-process"],
-            env=client_env, cwd=tmp_path, stdout=(logs / "worker.log").open("w"),
-            stderr=subprocess.STDOUT))
+        procs.append(
+            subprocess.Popen(
+                [str(BIN / "prefect"), "worker", "start", "--pool", "intake-process"],
+                env=client_env,
+                cwd=tmp_path,
+                stdout=(logs / "worker.log").open("w"),
+                stderr=subprocess.STDOUT,
+            )
+        )
 
         db = Database(intake_url)
         db.upgrade()
         storage = S3Storage(moto_endpoint, "testing", "testing", "deployed")
-        bundle = write_bundle(tmp_path, "b", [("injury_decision", 1, None), ("medical_invoice", 2, None)])
+        bundle = write_bundle(
+            tmp_path, "b", [("injury_decision", 1, None), ("medical_invoice", 2, None)]
+        )
         sub = service.import_bundle(db, storage, bundle, owner="portal-a")
-        prefect("deployment", "run", "intake-application/intake-application",
-                "-p", f"app_id={sub.application_id}", "--watch", timeout=900)
+        prefect(
+            "deployment",
+            "run",
+            "intake-application/intake-application",
+            "-p",
+            f"app_id={sub.application_id}",
+            "--watch",
+            timeout=900,
+        )
         status = service.application_status(db, sub.application_id)
         assert status["status"] == "done", (logs / "worker.log").read_text()[-3000:]
         assert status["verdict"]["application_id"] == sub.application_id

@@ -68,7 +68,8 @@ def test_sample_reproduces_then_detects_rules_change(service_env, tmp_path, monk
     stored = _json_out(res.stdout)
     assert len(stored) == 2 and all(r["version"] == 1 for r in stored)
 
-    res = _cli("audit", "sample", "--size", "5", "--seed", "42", "--json")
+    # unchanged system, every page OCRed again from the raw objects (no page cache)
+    res = _cli("audit", "sample", "--size", "5", "--seed", "42", "--json", "--fresh-ocr")
     assert res.exit_code == 0, res.output
     report = _json_out(res.stdout)
     assert report["seed"] == 42 and report["sampled"] == 2
