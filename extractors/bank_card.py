@@ -62,7 +62,19 @@ def spec() -> DocumentSpec:
             FieldSpec("card_number", ("卡号", "账号"), parsers.parse_card_number),
             FieldSpec("name", ("户名", "持卡人", "姓名"), parsers.parse_person_name),
         ),
-        negative=("社会保障卡", "社会保障号码", "交易类型", "商户名称", "签购单"),
+        # POS slips (签购单) name the card but are not one
+        negative=(
+            "社会保障卡",
+            "社会保障号码",
+            "交易类型",
+            "商户名称",
+            "签购单",
+            "持卡人存根",
+            "终端号",
+            "检索参考号",
+            "批次号",
+            "交易日期",
+        ),
         visual=card_shape,
         post=_post,
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from extractors import parsers
-from extractors.engine import ExtractContext, PlacedLine
+from extractors.engine import ExtractContext, PlacedLine, same_row_right
 
 ISSUER_SUFFIX = re.compile(
     r"[\u4e00-\u9fff（）()]{2,30}?(?:医院|卫生院|卫生服务中心|医疗中心|诊所|门诊部|医学院附属[\u4e00-\u9fff]{0,10}|保健院|殡仪馆|火葬场|公安局|派出所|人民政府|委员会|社会保障局|社会保障厅)"
@@ -48,7 +48,39 @@ def daxie_total(ctx: ExtractContext, name: str = "total_amount_words") -> None:
         parsed = parsers.parse_daxie(placed.compact)
         if parsed is not None:
             ctx.set(name, parsed.value, placed, placed.line.confidence, parsed.span)
+            _figures_on_row(ctx, placed, parsed.span)
             return
+    # the words did not read (stylised print): the 大写 label's row still carries the figures
+    for placed in ctx.lines:
+        if "大写" in placed.compact:
+            _figures_on_row(ctx, placed, "大写", words_fallback=False)
+            return
+
+
+def _figures_on_row(
+    ctx: ExtractContext, placed: PlacedLine, words: str, words_fallback: bool = True
+) -> None:
+    """The 小写 total sits on the 大写 row: after the words in the same box, or in a box to
+    the right. It is the printed total, whatever a generic 合计 label elsewhere says."""
+    after = placed.compact.split(words, 1)[-1]
+    candidates = [(after, placed)] + [(p.compact, p) for p in same_row_right(ctx.lines, placed)]
+    for text, where in candidates:
+        text = re.sub(r"^[^0-9¥￥]*(?:小写|[)）])[:：]?", "", text)
+        if not re.match(r"\s*[¥￥Y]?\s*\d", text) or parsers.find_dates(text):
+            continue  # not a figure, or a date stamp (现金收讫 2021.04.25) across the row
+
+        parsed = parsers.parse_amount(text)
+        if parsed is not None and parsed.quality >= 0.85:
+            ctx.set("total_amount", parsed.value, where, where.line.confidence, parsed.span)
+            return
+    if not words_fallback:
+        return
+    # no figure readable on the row (a seal over it): the words are the printed total
+    value = parsers.daxie_to_decimal(words)
+
+    if value is not None:
+        amount = parsers.format_amount(value)
+        ctx.set("total_amount", amount, placed, 0.85 * placed.line.confidence, words)
 
 
 def issuer_fallback(ctx: ExtractContext, name: str = "issuer", pick_last: bool = False) -> None:

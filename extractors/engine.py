@@ -225,9 +225,15 @@ def find_field(fs: FieldSpec, lines: list[PlacedLine], stops: tuple[str, ...]) -
             rest = _cut_at_next_label(rest, own_stops)
             tries: list[tuple[str, PlacedLine, float]] = [(rest, placed, 1.0)]
             right = same_row_right(lines, placed)
+            height = placed.line.bbox[3] - placed.line.bbox[1]
+            # a value box sits near its label; a box far along the row is the next field
+            right = [r for r in right[:1] if r.line.bbox[0] - placed.line.bbox[2] <= 6 * height]
             if right:
                 tries.append((_cut_at_next_label(right[0].compact, own_stops), right[0], 0.97))
-            if fs.below:
+            # the line below holds the value only in header-over-value layouts: after
+            # "交款人：" with nothing behind it, the next line is another field, not this one
+            inline = end < len(placed.compact) and placed.compact[end] in ":："
+            if fs.below and not inline:
                 tries += [
                     (b.compact, b, 0.9) for b in line_below(lines, placed, placed.line.bbox[2])[:2]
                 ]

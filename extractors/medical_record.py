@@ -39,11 +39,25 @@ def spec() -> DocumentSpec:
             Anchor("医师", 0.5),
             Anchor("参考值", 1),
             Anchor("检验项目", 1),
+            # laboratory reports
+            Anchor("参考范围", 1.5),
+            Anchor("参考值", 1.5),
+            Anchor("标本种类", 1),
+            Anchor("标本号", 1),
+            Anchor("临床诊断", 1),
+            Anchor("采样时间", 1),
+            Anchor("报告时间", 1),
+            Anchor("申请医生", 1),
+            Anchor("检验者", 1),
+            Anchor("胆红素", 1),
+            Anchor("转氨酶", 1),
+            Anchor("白细胞", 1),
+            Anchor("血红蛋白", 1),
+            Anchor("门诊号", 0.5),
+            Anchor("住院号", 0.5),
         ),
         fields=(
-            FieldSpec(
-                "patient_name", ("患者姓名", "病人姓名", "姓名", "患者"), parsers.parse_person_name
-            ),
+            FieldSpec("patient_name", ("患者姓名", "病人姓名", "姓名"), parsers.parse_person_name),
             FieldSpec("visit_type", (), parsers.parse_visit_type),
             FieldSpec(
                 "diagnosis",

@@ -124,6 +124,10 @@ _DATE_PATTERNS = [
     ),
     # 2025-05-02, 2025.5.2, 2025/05/02
     re.compile(r"(?P<y>(?:19|20)\d{2})\s*[-./]\s*(?P<m>\d{1,2})\s*[-./]\s*(?P<d>\d{1,2})(?!\d)"),
+    # 2021.04.24 glued to a time by OCR: 2021.04.2415:26
+    re.compile(
+        r"(?P<y>(?:19|20)\d{2})\s*[-./]\s*(?P<m>\d{1,2})\s*[-./]\s*(?P<d>\d{2})(?=\d{1,2}:\d{2})"
+    ),
     # 20250502 (not inside a longer digit run)
     re.compile(r"(?<!\d)(?P<y>(?:19|20)\d{2})(?P<m>0[1-9]|1[0-2])(?P<d>0[1-9]|[12]\d|3[01])(?!\d)"),
 ]
@@ -410,7 +414,22 @@ def parse_document_number(text: str) -> Parsed | None:
 _NAME_STOP = re.compile(
     r"(性别|民族|出生|住址|年龄|身份|公民|证件|号码|职业|单位|工作|电话|联系|籍贯|科室|床号|住院号|门诊号|病历号|医保|类型|编号|男|女)"
 )
+_LABEL_ENDINGS = set("别号码期型址龄额费称位量")
 _NOT_A_NAME = {
+    # table headers and field words OCR may put where a name was blanked out
+    "项目名称",
+    "收费项目",
+    "金额",
+    "数量",
+    "单位",
+    "单价",
+    "规格",
+    "备注",
+    "类别",
+    "人员类别",
+    "项目",
+    "开票",
+    "检票",
     "交款人",
     "收款人",
     "复核人",
@@ -460,8 +479,9 @@ def parse_person_name(text: str) -> Parsed | None:
         if not 2 <= len(name) <= 4:
             return None
     after = text.replace(" ", "")[len(m.group(1)) :]
-    if name in _NOT_A_NAME or after[:1] in (":", "："):
-        # a word followed by a colon is the next label (校验码：…), not a name
+    if name in _NOT_A_NAME or after[:1] in (":", "：", "/") or name[-1] in _LABEL_ENDINGS:
+        # a word followed by a colon is the next label (校验码：…), not a name; so is a
+        # word ending like a label (科别, 床号, 日期)
         return None
     return Parsed(name, m.group(1))
 
@@ -488,8 +508,9 @@ def parse_org(text: str) -> Parsed | None:
     if ends:
         org = org[: ends[-1].end()]
     org = org.replace("(", "（").replace(")", "）")
-    if len(org) < 3:
-        return None
+    after = text.replace(" ", "")[len(m.group(0)) :]
+    if len(org) < 3 or (not ends and after[:1] in (":", "：")):
+        return None  # a label such as 收款人： or 医保类型：, not an organisation
     return Parsed(org, m.group(0), 1.0 if ends else 0.8)
 
 

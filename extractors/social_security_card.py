@@ -29,6 +29,20 @@ def spec() -> DocumentSpec:
             ),
             FieldSpec("card_number", ("社会保障卡号", "卡号"), parsers.parse_card_number),
         ),
+        # receipts and forms print 社会保障号码 / 社会保障卡号 as one of their fields
+        negative=(
+            "收费票据",
+            "票据代码",
+            "票据号码",
+            "金额",
+            "收费",
+            "医疗机构",
+            "业务流水号",
+            "医保类型",
+            "审批表",
+            "申请表",
+            "登记表",
+        ),
         visual=card_shape,
         multipage=True,
     )

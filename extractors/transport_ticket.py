@@ -21,8 +21,22 @@ def _passenger(ctx: ExtractContext) -> None:
         m = MASKED_ID_NAME.search(placed.compact)
         candidates = [(m.group(1), placed)] if m else []
         candidates += [(p.compact, p) for p in same_row_right(ctx.lines, placed)[:1]]
+        box = placed.line.bbox
+        height = box[3] - box[1]
+        above = [
+            p
+            for p in ctx.lines
+            if p.page == placed.page
+            and box[1] - 2 * height <= p.line.bbox[3] <= box[1] + 0.3 * height
+            and abs(p.line.bbox[0] - box[0]) < 2 * height
+        ]
+        candidates += [(p.compact, p) for p in sorted(above, key=lambda p: -p.line.bbox[3])]
+
         for text, where in candidates:
+            if not re.fullmatch(r"[\u4e00-\u9fff·]{2,8}", text):
+                continue  # the box must hold nothing but the name (not 检票口16)
             parsed = parsers.parse_person_name(text)
+
             if parsed is not None:
                 ctx.set("passenger_name", parsed.value, where, where.line.confidence, parsed.span)
                 return

@@ -84,6 +84,7 @@ def score_page(
 ) -> Score:
     hits: list[AnchorHit] = []
     total = 0.0
+    title_weights: list[float] = []
     has_title = False
     for anchor in spec.anchors:
         hit = _find_anchor(anchor, page, lines, whole)
@@ -93,12 +94,18 @@ def score_page(
         if anchor.title and hit.in_title_zone:
             weight *= TITLE_BONUS
             has_title = True
+        elif anchor.title:
+            weight *= 0.5  # a title quoted in the body (以“医疗住院收费票据”为准) is weak evidence
         hits.append(hit)
-        total += weight
-    # overlapping anchors (收费票据 within 医疗收费票据) must not stack up without bound:
-    # only the strongest title anchor counts in full, further title anchors count half
-    titles = sorted((h.anchor.weight * h.similarity for h in hits if h.anchor.title), reverse=True)
-    total -= 0.5 * sum(titles[1:])
+        if anchor.title:
+            title_weights.append(weight)
+        else:
+            total += weight
+    # overlapping titles (住院收费票据 within 医疗住院收费票据) must not stack up:
+    # the strongest counts in full, further ones a quarter
+    title_weights.sort(reverse=True)
+    total += sum(title_weights[:1]) + 0.25 * sum(title_weights[1:])
+
     for phrase in spec.negative:
         if phrase in whole:
             total -= 2.0
