@@ -424,16 +424,21 @@ class Sheet:
         self.multiply(ink, int(cx - W / 2), int(cy - H / 2))
 
     def qr(self, x: float, y: float, data: str, size: int = 150) -> BBox:
-        """A QR code (electronic receipts) pasted at (x, y)."""
+        """A QR code (electronic receipts) at (x, y): whole-pixel modules and a white quiet zone."""
         import qrcode
 
-        q = qrcode.QRCode(border=1, error_correction=qrcode.constants.ERROR_CORRECT_M)
+        q = qrcode.QRCode(border=2, error_correction=qrcode.constants.ERROR_CORRECT_M)
         q.add_data(data)
         q.make(fit=True)
+        box = max(2, round(size / (q.modules_count + 4)))
+        q.box_size = box
         img = q.make_image(fill_color="black", back_color="white").get_image().convert("RGB")
-        img = img.resize((size, size), Image.NEAREST)
+        pad = 2 * box
+        self.draw.rectangle(
+            [x - pad, y - pad, x + img.size[0] + pad, y + img.size[1] + pad], fill=(255, 255, 255)
+        )
         self.img.paste(img, (int(x), int(y)))
-        return [int(x), int(y), int(x + size), int(y + size)]
+        return [int(x), int(y), int(x + img.size[0]), int(y + img.size[1])]
 
     def watermark(
         self,

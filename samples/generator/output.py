@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import io
+import math
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -50,12 +51,15 @@ class RenderedDocument:
         out = copy.deepcopy(self.truth)
         if fmt in ("pdf", "pdf_text"):
             s = pipeline_render_dpi() / self.dpi
+            s_pt = pipeline_render_dpi() / 72.0
             for f in out["fields"].values():
                 f["bbox"] = [int(round(v * s)) for v in f["bbox"]]
             for line in out.get("lines", []):
                 line["bbox"] = [int(round(v * s)) for v in line["bbox"]]
+            # the pipeline rounds a rendered PDF page up to whole pixels
             out["page_sizes"] = [
-                [int(round(w * s)), int(round(h * s))] for w, h in out["page_sizes"]
+                [math.ceil(w * 72 / self.dpi * s_pt), math.ceil(h * 72 / self.dpi * s_pt)]
+                for w, h in out["page_sizes"]
             ]
         out["format"] = fmt
         return out
