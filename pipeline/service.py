@@ -436,20 +436,34 @@ def persist(
     catalogue: Any,
     actor: str = "worker",
 ) -> Persisted:
-    """Append the verdict (if new), index its invoices, log it, mark the application done."""
+    """Append the verdict (if new), index its invoices, log it, mark the application done.
+
+    Two runs of the same application finishing at once (a resumed run racing a stuck
+    one) collide on the version number; the loser re-reads and, seeing the same
+    verdict, appends nothing."""
     snapshot_rules(storage, catalogue)
     contract = verdict.to_contract()
+    for attempt in (1, 2):
+        try:
+            return _persist_once(db, job.application_id, contract, actor)
+        except IntegrityError:
+            if attempt == 2:
+                raise
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _persist_once(db: st.Database, app_id: str, contract: dict[str, Any], actor: str) -> Persisted:
     with db.write_lock, db.session() as session:
-        row, appended = st.append_verdict(session, job.application_id, contract)
-        st.record_invoices(session, job.application_id, invoices_of(contract))
-        st.set_status(session, job.application_id, st.Status.DONE)
+        row, appended = st.append_verdict(session, app_id, contract)
+        st.record_invoices(session, app_id, invoices_of(contract))
+        st.set_status(session, app_id, st.Status.DONE)
         if appended:
             audit.append(
                 db,
                 session,
                 actor=actor,
                 action="verdict.recorded",
-                subject=job.application_id,
+                subject=app_id,
                 payload={
                     "version": row.version,
                     "verdict": row.decision,
@@ -458,14 +472,17 @@ def persist(
                     "sha256": hashlib.sha256(audit.canonical_json(contract).encode()).hexdigest(),
                 },
             )
-        return Persisted(job.application_id, row.version, appended, row.decision)
+        return Persisted(app_id, row.version, appended, row.decision)
 
 
 def fail(db: st.Database, app_id: str, exc: BaseException, actor: str = "worker") -> None:
-    """Record a failed run (the application can be processed again)."""
+    """Record a failed run (the application can be processed again). A run that failed
+    after another run of the same application finished leaves it done."""
     message = str(exc) if isinstance(exc, IntakeError) else f"{type(exc).__name__}: {exc}"
     try:
         with db.write_lock, db.session() as session:
+            if st.get_application(session, app_id).status == st.Status.DONE:
+                return
             st.set_status(session, app_id, st.Status.FAILED, message[:2000])
             audit.append(
                 db,

@@ -262,4 +262,22 @@ def test_service_path_on_postgres_and_s3(pg_server, s3_storage, tmp_path):
     status = service.application_status(db, sub.application_id)
     assert status["status"] == "done" and status["verdict"]["schema"] == "verdict/1"
     assert audit.verify_chain(db).entries == 2  # received + verdict recorded
+
+    # a new application verified by two service processes (separate connection pools)
+    # at the same time, as when a resumed run races a stuck one: one version, done
+    from concurrent.futures import ThreadPoolExecutor
+
+    twin = service.import_bundle(db, s3_storage, bundle, owner="portal-a", idempotency_key="k2")
+    other = st.Database(db.url)
+    with ThreadPoolExecutor(2) as pool:
+        results = list(
+            pool.map(lambda d: service.process(d, s3_storage, twin.application_id), [db, other])
+        )
+    assert sorted((r.version, r.appended) for r in results) == [(1, False), (1, True)]
+    with db.session() as s:
+        assert len(st.verdict_versions(s, twin.application_id)) == 1
+    assert service.application_status(db, twin.application_id)["status"] == "done"
+    assert len(s3_storage.list("raw/")) == 2  # the same files, stored once
+    audit.verify_chain(db)
+    other.dispose()
     db.dispose()
