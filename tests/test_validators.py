@@ -494,3 +494,19 @@ def test_broken_check_is_recorded_not_raised() -> None:
     broken = Broken(file="x.jpg", pages=(1,), type="injury_decision", type_confidence=0.9)
     findings = validate([broken], [], application(), [])
     assert findings and all(f.code == FindingCode.PROCESSING_ERROR for f in findings)
+
+
+def test_dates_in_order_within_one_document() -> None:
+    cremation = doc(
+        "cremation_certificate",
+        "cremation.jpg",
+        name="黎辉",
+        id_number=VALID_ID,
+        death_date="2025-07-16",
+        cremation_date="2025-07-10",
+    )
+    (finding,) = validate([cremation], [], application(), [])
+    assert finding.code == FindingCode.INVALID_FIELD and finding.params["reason"] == "date_order"
+    assert "火化日期" in finding.message and "死亡日期" in finding.message
+    ordered = replace([cremation], "cremation.jpg", cremation_date="2025-07-19")
+    assert validate(ordered, [], application(), []) == []

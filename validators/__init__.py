@@ -100,6 +100,15 @@ DATE_FIELDS = (
     "term_start",
 )
 
+ORDERED_WITHIN = (
+    ("cremation_date", "death_date"),
+    ("cancellation_date", "death_date"),
+    ("decision_date", "injury_date"),
+    ("term_end", "term_start"),
+    ("conclusion_date", "injury_date"),
+)
+"""(later, earlier) date fields on one document: a cremation cannot precede the death."""
+
 DECISION_FIELDS: dict[str, tuple[str, ...]] = {
     "injury_decision": ("is_work_injury", "employee_id_number", "injury_date"),
     "appraisal_conclusion": ("disability_grade", "nursing_level", "id_number"),
@@ -128,6 +137,8 @@ FIELD_LABELS = {
     "termination_date": "解除（终止）日期",
     "travel_date": "乘车日期",
     "term_start": "合同起始日期",
+    "term_end": "合同终止日期",
+    "cancellation_date": "注销日期",
     "is_work_injury": "认定结论",
     "disability_grade": "伤残等级",
     "nursing_level": "生活自理障碍等级",
@@ -249,6 +260,16 @@ def _dates(
                 out.add(
                     dates.check_not_future(doc.value(name), submitted_at=submitted), doc, [name]
                 )
+    for doc in docs:
+        for later, earlier in ORDERED_WITHIN:
+            if doc.value(later) and doc.value(earlier):
+                out.add(
+                    dates.check_not_before(doc.value(later), other_value=doc.value(earlier)),
+                    doc,
+                    [later, earlier],
+                    other_doc=doc_label(doc),
+                    other_label=FIELD_LABELS.get(earlier, earlier),
+                )
     injury: tuple[Document | None, str] | None = None
     for doc in docs:
         if doc.type == "injury_decision" and doc.value("injury_date"):
@@ -273,13 +294,6 @@ def _dates(
                 (
                     "issue_date",
                     dates.check_not_before(doc.value("issue_date"), other_value=injury_date),
-                )
-            )
-        if doc.type == "injury_decision" and doc.value("decision_date"):
-            checks.append(
-                (
-                    "decision_date",
-                    dates.check_not_before(doc.value("decision_date"), other_value=injury_date),
                 )
             )
         if doc.type == "appraisal_conclusion" and doc.value("conclusion_date"):
