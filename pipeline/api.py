@@ -20,7 +20,7 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
-from fastapi import Depends, FastAPI, File, Form, Header, Request, UploadFile
+from fastapi import Depends, FastAPI, File, Form, Header, Query, Request, UploadFile
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
@@ -78,6 +78,7 @@ class Explanation(BaseModel):
     verdict_version: int
     rules_version: str
     findings: list[ExplainedFinding]
+    materials: list[dict[str, Any]] = Field(default_factory=list, description="各项材料的核验状态")
 
 
 class ReviewIn(BaseModel):
@@ -299,6 +300,17 @@ def routes() -> Any:
             links={"self": base, "explanation": f"{base}/explanation"},
         )
 
+    @router.get("/applications", tags=["applications"])
+    def list_applications(
+        state: StateDep,
+        principal: Reader,
+        status: Literal["received", "processing", "done", "failed"] | None = None,
+        limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+    ) -> list[dict[str, Any]]:
+        """申请列表（最新在前）：门户只看到自己提交的，经办与审计人员看到全部。"""
+        owner = principal.name if principal.role == "portal" else None
+        return service.list_applications(state.db, owner=owner, status=status, limit=limit)
+
     @router.get("/applications/{app_id}", response_model=ApplicationStatus, tags=["applications"])
     def get_application(app_id: str, state: StateDep, principal: Reader) -> dict[str, Any]:
         """状态与（完成后的）受理结论 verdict/1。"""
@@ -323,6 +335,7 @@ def routes() -> Any:
             "verdict_version": status["verdict_version"],
             "rules_version": verdict.get("rules_version", ""),
             "findings": service.explain(verdict, state.catalogue),
+            "materials": verdict.get("materials", []),
         }
 
     @router.post(

@@ -551,6 +551,31 @@ def application_status(db: st.Database, app_id: str) -> dict[str, Any]:
         }
 
 
+def list_applications(
+    db: st.Database, *, owner: str | None = None, status: str | None = None, limit: int = 100
+) -> list[dict[str, Any]]:
+    """The work queue: applications with their latest decision (newest first)."""
+    with db.session() as session:
+        out = []
+        for row in st.list_applications(session, owner=owner, status=status, limit=limit):
+            latest = st.latest_verdict(session, row.id)
+            out.append(
+                {
+                    "application_id": row.id,
+                    "owner": row.owner,
+                    "service": row.service,
+                    "status": row.status,
+                    "created_at": row.created_at.isoformat(),
+                    "verdict": latest.decision if latest else None,
+                    "review_required": bool(latest.verdict.get("review_required"))
+                    if latest
+                    else None,
+                    "verdict_version": latest.version if latest else None,
+                }
+            )
+        return out
+
+
 def application_owner(db: st.Database, app_id: str) -> str:
     with db.session() as session:
         return st.get_application(session, app_id).owner

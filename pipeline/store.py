@@ -374,6 +374,18 @@ def set_status(session: Session, app_id: str, status: str, error: str | None = N
         row.attempts = (row.attempts or 0) + 1
 
 
+def list_applications(
+    session: Session, *, owner: str | None = None, status: str | None = None, limit: int = 100
+) -> list[ApplicationRow]:
+    """Newest first; a portal passes its own name as owner."""
+    query = select(ApplicationRow).order_by(ApplicationRow.created_at.desc()).limit(limit)
+    if owner is not None:
+        query = query.where(ApplicationRow.owner == owner)
+    if status is not None:
+        query = query.where(ApplicationRow.status == status)
+    return list(session.scalars(query))
+
+
 def pending_applications(session: Session) -> list[str]:
     """Applications whose verification has not finished (to resume after a crash)."""
     return list(

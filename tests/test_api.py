@@ -138,6 +138,13 @@ def test_same_idempotency_key_gives_one_application(api, submitted, bundle):
     assert other.status_code == 202
     assert other.json()["application_id"] != first["application_id"]
     _wait_done(api, other.json()["application_id"], H_B)
+    # the work queue: a portal sees its own applications, a clerk sees all
+    mine = api.get("/applications", headers=H_B).json()
+    assert [a["application_id"] for a in mine] == [other.json()["application_id"]]
+    everyone = {a["application_id"] for a in api.get("/applications", headers=H_CLERK).json()}
+    assert {first["application_id"], other.json()["application_id"]} <= everyone
+    done = api.get("/applications", headers=H_CLERK, params={"status": "done"}).json()
+    assert all(a["status"] == "done" and a["verdict"] for a in done)
 
 
 def test_roles(api, submitted):
@@ -162,6 +169,7 @@ def test_explanation_for_clerk(api, submitted):
     body = res.json()
     assert body["verdict"] == submitted[2]["verdict"]["verdict"]
     assert len(body["findings"]) == len(submitted[2]["verdict"]["findings"])
+    assert body["materials"] == submitted[2]["verdict"]["materials"]
     for f in body["findings"]:
         assert any("\u4e00" <= ch <= "\u9fff" for ch in f["message"])  # Chinese for the clerk
         assert f["basis"]
