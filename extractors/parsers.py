@@ -322,7 +322,10 @@ def parse_id_number(text: str) -> Parsed | None:
             if not re.fullmatch(r"\d{17}[\dX]", value):
                 continue
             valid = ric.is_valid(value)
-            candidates.append(Parsed(value, m.group(1), 1.0 if valid else 0.7))
+            # a bad checksum ranks a candidate lower but is no doubt about the reading itself
+            # (validators report it; a misread shows in the OCR confidence)
+            candidates.append(Parsed(value, m.group(1), 1.0 if valid else 0.97))
+
     if not candidates:
         return None
     return max(candidates, key=lambda p: p.quality)

@@ -83,7 +83,7 @@ def test_parse_id_number(text: str, want: str) -> None:
 
 def test_parse_id_number_prefers_valid_checksum_and_flags_invalid() -> None:
     assert parsers.parse_id_number("21062419780416783X").quality == 1.0
-    assert parsers.parse_id_number("210624197804167831").quality < 1.0
+    assert parsers.parse_id_number("210624197804167831").quality < 1.0  # ranks below valid
     assert parsers.parse_id_number("电话 13912345678") is None
 
 

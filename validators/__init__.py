@@ -340,6 +340,13 @@ def _identity_of(doc: Document) -> tuple[str | None, str | None, str | None, str
     )
 
 
+def _one_bad_id(value: str, reference: str) -> bool:
+    """An ID failing its checksum that differs from the reference in one or two places."""
+    if len(value) != len(reference) or idnumber.check_id_number(value).ok:
+        return False
+    return sum(a != b for a, b in zip(value, reference, strict=True)) <= 2
+
+
 def _identity(docs: Sequence[Document], application: Application, out: _Collector) -> None:
     """Every document about the applicant shows the applicant; IDs exact, names tolerant."""
     ref_id = (application.applicant.id_number or "").strip().upper() or None
@@ -368,7 +375,9 @@ def _identity(docs: Sequence[Document], application: Application, out: _Collecto
             ):
                 continue
         ref_fields = {"other": ref_doc}
-        if id_same is False:
+        if id_same is False and _one_bad_id(id_value, ref_id):
+            pass  # the same number with a wrong check digit: the checksum finding says it
+        elif id_same is False:
             out.add(
                 identity.check_same_id(id_value, ref_id),
                 doc,
@@ -491,7 +500,6 @@ def _seals(docs: Sequence[Document], out: _Collector) -> None:
             # confirms on the original rather than the applicant being turned away
             out.add(CheckResult.failed(Reason.SEAL_MISSING), doc, reading_based=False)
             out.findings[-1] = out.findings[-1].model_copy(update={"uncertain": True})
-
 
 
 def _quality(pages: Sequence[OcrPage], out: _Collector) -> None:

@@ -111,7 +111,6 @@ REASONS: dict[Reason, ReasonInfo] = {
         "{doc}应加盖公章，但未发现红色印章，请工作人员核对原件是否加盖公章；如未加盖，请提供加盖公章的材料。",
         Severity.WARNING,
     ),
-
     Reason.PAGE_BLURRED: ReasonInfo(
         FindingCode.ILLEGIBLE, "“{file}”第{page}页图像模糊，无法辨认，请重新拍摄或扫描后上传该页。"
     ),
