@@ -13,8 +13,9 @@ import httpx
 import pytest
 
 from pipeline.service import MaskIdNumbers, mask_id_numbers
-from tests.service_fixtures import *  # noqa: F403
 from tests.service_fixtures import free_port, write_bundle
+
+pytest_plugins = ["tests.service_fixtures"]  # one PG cluster, S3 server, Prefect API per session
 
 KEYS = {
     "k-portal-a": {"role": "portal", "name": "portal-a"},

@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from tests.service_fixtures import *  # noqa: F403
+pytest_plugins = ["tests.service_fixtures"]  # one PG cluster, S3 server, Prefect API per session
+
 
 generator = pytest.importorskip("samples.generator")
 

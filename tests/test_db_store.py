@@ -11,7 +11,9 @@ from pipeline import audit
 from pipeline import store as st
 from pipeline.errors import AuditChainBroken, NotFound
 from pipeline.models import Record
-from tests.service_fixtures import *  # noqa: F403
+
+pytest_plugins = ["tests.service_fixtures"]  # one PG cluster, S3 server, Prefect API per session
+
 
 FILES = [st.StoredFile(name="a.jpg", sha256="a" * 64, size=10, object_key="raw/" + "a" * 64)]
 

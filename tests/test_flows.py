@@ -10,8 +10,9 @@ from sqlalchemy import func, select
 
 from pipeline import service
 from pipeline import store as st
-from tests.service_fixtures import *  # noqa: F403
 from tests.service_fixtures import write_bundle
+
+pytest_plugins = ["tests.service_fixtures"]  # one PG cluster, S3 server, Prefect API per session
 
 pytest.importorskip("samples.generator")
 

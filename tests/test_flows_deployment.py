@@ -13,8 +13,9 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.service_fixtures import *  # noqa: F403
 from tests.service_fixtures import free_port, fresh_pg_url, write_bundle
+
+pytest_plugins = ["tests.service_fixtures"]  # one PG cluster, S3 server, Prefect API per session
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent

@@ -17,8 +17,9 @@ from typer.testing import CliRunner
 
 from pipeline import sampling
 from pipeline import store as st
-from tests.service_fixtures import *  # noqa: F403
 from tests.service_fixtures import write_bundle
+
+pytest_plugins = ["tests.service_fixtures"]  # one PG cluster, S3 server, Prefect API per session
 
 pytest.importorskip("samples.generator")
 

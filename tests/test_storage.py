@@ -6,7 +6,8 @@ import pytest
 
 from pipeline.errors import NotFound, StorageError
 from pipeline.storage import LocalStorage, get_json, put_json, put_raw, raw_key, sha256_hex
-from tests.service_fixtures import *  # noqa: F403
+
+pytest_plugins = ["tests.service_fixtures"]  # one PG cluster, S3 server, Prefect API per session
 
 
 def test_put_get_roundtrip_with_metadata(storage):
