@@ -13,9 +13,9 @@ import httpx
 import pytest
 
 from pipeline.service import MaskIdNumbers, mask_id_numbers
-from tests.service_fixtures import free_port, write_bundle
 
 pytest_plugins = ["tests.service_fixtures"]  # one PG cluster, S3 server, Prefect API per session
+
 
 KEYS = {
     "k-portal-a": {"role": "portal", "name": "portal-a"},
@@ -48,6 +48,8 @@ def api(tmp_path_factory, moto_endpoint):
     db.upgrade()
     storage = S3Storage(moto_endpoint, "testing", "testing", "intake-api")
     app = create_app(settings, db=db, storage=storage)
+    from tests.service_fixtures import free_port
+
     port = free_port()
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
@@ -65,6 +67,8 @@ def api(tmp_path_factory, moto_endpoint):
 
 @pytest.fixture(scope="module")
 def bundle(tmp_path_factory) -> Path:
+    from tests.service_fixtures import write_bundle
+
     return write_bundle(
         tmp_path_factory.mktemp("bundles"),
         "medical",

@@ -283,3 +283,37 @@ def test_service_path_on_postgres_and_s3(pg_server, s3_storage, tmp_path):
     audit.verify_chain(db)
     other.dispose()
     db.dispose()
+
+
+class _BrokenStorage:
+    """An object store that is down: every call fails like an unreachable MinIO."""
+
+    def put(self, key, data, metadata=None):
+        from pipeline.errors import StorageError
+
+        raise StorageError("连接被拒绝")
+
+    def exists(self, key):
+        return False
+
+    get = info = list = put
+
+
+def test_storage_outage_rejects_the_upload_and_records_nothing(database):
+    from pipeline import service
+    from pipeline.errors import StorageError
+
+    with pytest.raises(StorageError) as info:
+        service.submit(
+            database,
+            _BrokenStorage(),
+            owner="portal-a",
+            fields={"service": "gs_medical_expense"},
+            uploads=[service.Upload("a.jpg", b"bytes")],
+            idempotency_key="k",
+        )
+    assert info.value.http_status == 503 and "存储不可用" in str(info.value)
+    with database.session() as s:
+        assert st.find_by_idempotency(s, "portal-a", "k") is None
+        assert st.pending_applications(s) == []
+    assert audit.count_entries(database) == 0

@@ -10,9 +10,9 @@ from sqlalchemy import func, select
 
 from pipeline import service
 from pipeline import store as st
-from tests.service_fixtures import write_bundle
 
 pytest_plugins = ["tests.service_fixtures"]  # one PG cluster, S3 server, Prefect API per session
+
 
 pytest.importorskip("samples.generator")
 
@@ -34,6 +34,7 @@ def test_flows_end_to_end(prefect_harness, service_env, tmp_path):
     from pipeline.storage import make_storage
     from pipeline.store import get_database
     from pipeline.verify import verify_bundle
+    from tests.service_fixtures import write_bundle
 
     bundle = write_bundle(
         tmp_path / "in", "a", [("injury_decision", 1, None), ("medical_invoice", 2, None)]
@@ -110,3 +111,33 @@ def test_prefect_yaml_entrypoints_are_flows():
 
     flow_name = Settings().deployment.split("/")[0]
     assert flow_name == "intake-application"
+
+
+def test_tasks_retry_transient_errors_only(prefect_harness):
+    """The flows' retry policy: storage/network hiccups are retried, bad input is not."""
+    from prefect import flow, task
+
+    from flows.common import retry_transient
+    from pipeline.errors import BadApplication, StorageError
+
+    calls = {"flaky": 0, "bad": 0}
+
+    @task(retries=2, retry_delay_seconds=0, retry_condition_fn=retry_transient)
+    def flaky() -> str:
+        calls["flaky"] += 1
+        if calls["flaky"] < 3:
+            raise StorageError("对象存储暂时不可用")
+        return "ok"
+
+    @task(retries=2, retry_delay_seconds=0, retry_condition_fn=retry_transient)
+    def bad() -> None:
+        calls["bad"] += 1
+        raise BadApplication("缺少 service")
+
+    @flow
+    def run() -> tuple[str, str]:
+        state = bad(return_state=True)
+        return flaky(), type(state.result(raise_on_failure=False)).__name__
+
+    assert run() == ("ok", "BadApplication")
+    assert calls == {"flaky": 3, "bad": 1}

@@ -13,9 +13,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.service_fixtures import free_port, fresh_pg_url, write_bundle
-
 pytest_plugins = ["tests.service_fixtures"]  # one PG cluster, S3 server, Prefect API per session
+
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
@@ -31,6 +30,8 @@ def test_deployment_runs_on_a_process_worker(pg_server, moto_endpoint, tmp_path)
     from pipeline.store import Database
 
     defaults = Settings()
+    from tests.service_fixtures import free_port, fresh_pg_url, write_bundle
+
     intake_url = fresh_pg_url(pg_server)
     prefect_url = fresh_pg_url(pg_server).replace("postgresql+psycopg://", "postgresql+asyncpg://")
     port = free_port()

@@ -17,9 +17,9 @@ from typer.testing import CliRunner
 
 from pipeline import sampling
 from pipeline import store as st
-from tests.service_fixtures import write_bundle
 
 pytest_plugins = ["tests.service_fixtures"]  # one PG cluster, S3 server, Prefect API per session
+
 
 pytest.importorskip("samples.generator")
 
@@ -58,6 +58,7 @@ def _rules_without(material: str, into: Path) -> Path:
 
 def test_sample_reproduces_then_detects_rules_change(service_env, tmp_path, monkeypatch):
     from pipeline import config
+    from tests.service_fixtures import write_bundle
 
     bundles = tmp_path / "bundles"
     a = write_bundle(bundles, "a", [("injury_decision", 1, None), ("medical_invoice", 2, None)])
