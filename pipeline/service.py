@@ -594,6 +594,7 @@ def explain(verdict: dict[str, Any], catalogue: Any = None) -> list[dict[str, An
         evidence = f.get("evidence") or []
         first = evidence[0] if evidence else {}
         doc = docs.get(f.get("document") or "")
+        field_value = ((doc or {}).get("fields") or {}).get(f.get("field") or "") or {}
         doc_type = doc.get("type") if doc else None
         type_name = None
         if doc_type and catalogue is not None:
@@ -612,9 +613,12 @@ def explain(verdict: dict[str, Any], catalogue: Any = None) -> list[dict[str, An
                 "document_type_name": type_name,
                 "field": f.get("field"),
                 "file": first.get("file") or (doc or {}).get("file"),
-                "page": first.get("page"),
-                "bbox": first.get("bbox"),
-                "text": first.get("text"),
+                # where to look: the evidence, else the field read, else the document's first page
+                "page": first.get("page")
+                or field_value.get("page")
+                or ((doc or {}).get("pages") or [None])[0],
+                "bbox": first.get("bbox") or field_value.get("bbox"),
+                "text": first.get("text") or field_value.get("text"),
                 "evidence": evidence,
                 "rule": f.get("rule_id"),
                 "basis": f.get("basis") or "（规则未注明依据）",

@@ -317,3 +317,52 @@ def test_storage_outage_rejects_the_upload_and_records_nothing(database):
         assert st.find_by_idempotency(s, "portal-a", "k") is None
         assert st.pending_applications(s) == []
     assert audit.count_entries(database) == 0
+
+
+def test_explanation_points_at_document_page_box_rule_basis():
+    from pipeline.service import explain
+
+    verdict = {
+        "documents": [
+            {
+                "file": "inv.jpg",
+                "pages": [2],
+                "type": "medical_invoice",
+                "fields": {
+                    "total_amount": {
+                        "value": "999.00",
+                        "page": 2,
+                        "bbox": [10, 20, 110, 40],
+                        "text": "合计 999.00",
+                    }
+                },
+            }
+        ],
+        "findings": [
+            {
+                "code": "invalid_field",
+                "severity": "error",
+                "message": "各项金额合计与票面合计不符。",
+                "document": "inv.jpg#p2",
+                "field": "total_amount",
+                "evidence": [],
+                "rule_id": "items_sum",
+                "basis": "《工伤保险经办规程》第五十八条",
+            },
+            {
+                "code": "missing_material",
+                "severity": "error",
+                "message": "缺少材料：《认定工伤决定书》。",
+                "material": "认定工伤决定书",
+                "evidence": [],
+                "rule_id": "gs.decision",
+                "basis": None,
+            },
+        ],
+    }
+    first, missing = explain(verdict)
+    assert (first["file"], first["page"], first["bbox"]) == ("inv.jpg", 2, [10, 20, 110, 40])
+    assert first["text"] == "合计 999.00" and first["document_type"] == "medical_invoice"
+    assert (first["rule"], first["basis"]) == ("items_sum", "《工伤保险经办规程》第五十八条")
+    assert missing["page"] is None and missing["material"] == "认定工伤决定书"
+    assert missing["basis"] == "（规则未注明依据）"
