@@ -65,7 +65,7 @@ def review_medical_bills(
         reads,
         src.applications,
         seen_stored=batch.stored_lookup(db if use_database else None),
-        records=batch.stored_records(db if use_database else None, reads),
+        records=[*src.records, *batch.stored_records(db if use_database else None, reads)],
     )
     out = (
         Path(out_dir)

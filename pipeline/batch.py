@@ -65,6 +65,26 @@ class BillFile:
 class Source:
     files: list[BillFile]
     applications: dict[str, dict[str, Any]]  # group -> application.json
+    records: list[Any] = field(default_factory=list)  # from <bundle>.records.json sidecars
+
+
+RECORDS_SUFFIX = ".records.json"
+SIDECARS = (".expected.json", ".truth.json")  # evaluation sidecars beside sample bundles
+
+
+def _records(data: bytes) -> list[Any]:
+    """Internal records given beside a bundle (CONTRACTS.md §5); unreadable ones are skipped."""
+    from pydantic import ValidationError
+
+    from pipeline.models import Record
+
+    items = _read_json_any(data)
+    if not isinstance(items, list):
+        return []
+    try:
+        return [Record.model_validate(item) for item in items]
+    except ValidationError:
+        return []
 
 
 def discover_dir(root: Path) -> Source:
@@ -74,6 +94,7 @@ def discover_dir(root: Path) -> Source:
         raise BundleNotFound(str(root))
     files: list[BillFile] = []
     apps: dict[str, dict[str, Any]] = {}
+    records: list[Any] = []
     for path in sorted(p for p in root.rglob("*") if p.is_file()):
         rel = path.relative_to(root).as_posix()
         if path.name.startswith("."):
@@ -82,10 +103,13 @@ def discover_dir(root: Path) -> Source:
         if path.name == APPLICATION_FILE:
             apps[group] = _read_json(path.read_bytes())
             continue
-        if path.name.endswith((".expected.json", ".records.json")):
+        if path.name.endswith(RECORDS_SUFFIX):
+            records += _records(path.read_bytes())
+            continue
+        if path.name.endswith(SIDECARS):
             continue
         files.append(BillFile(rel, group, path.read_bytes))
-    return Source(files, apps)
+    return Source(files, apps, records)
 
 
 def discover_storage(storage: Any, prefix: str) -> Source:
@@ -93,21 +117,28 @@ def discover_storage(storage: Any, prefix: str) -> Source:
     prefix = prefix.rstrip("/") + "/" if prefix else ""
     files: list[BillFile] = []
     apps: dict[str, dict[str, Any]] = {}
+    records: list[Any] = []
     for key in storage.list(prefix):
         rel = key[len(prefix) :]
         group, _, name = rel.rpartition("/")
         if name == APPLICATION_FILE:
             apps[group] = _read_json(storage.get(key))
-            continue
-        files.append(BillFile(rel, group, lambda k=key: storage.get(k)))
-    return Source(files, apps)
+        elif name.endswith(RECORDS_SUFFIX):
+            records += _records(storage.get(key))
+        elif not name.endswith(SIDECARS):
+            files.append(BillFile(rel, group, lambda k=key: storage.get(k)))
+    return Source(files, apps, records)
+
+
+def _read_json_any(data: bytes) -> Any:
+    try:
+        return json.loads(data.decode("utf-8-sig"))
+    except (UnicodeDecodeError, ValueError):
+        return None
 
 
 def _read_json(data: bytes) -> dict[str, Any]:
-    try:
-        value = json.loads(data.decode("utf-8-sig"))
-    except (UnicodeDecodeError, ValueError):
-        return {}
+    value = _read_json_any(data)
     return value if isinstance(value, dict) else {}
 
 
@@ -535,7 +566,10 @@ def run_batch(
         if progress:
             progress(i, len(source.files), bill.name)
     result = review(
-        reads, source.applications, seen_stored=stored_lookup(db), records=stored_records(db, reads)
+        reads,
+        source.applications,
+        seen_stored=stored_lookup(db),
+        records=[*source.records, *stored_records(db, reads)],
     )
     return result, write_reports(result, out_dir)
 

@@ -74,6 +74,22 @@ def bills(tmp_path_factory) -> tuple[Path, dict]:
         g.render_document("medical_invoice", third, seed=7, fields={"qr_amount": "1.00"}),
         root / "invoice_qr.jpg",
     )
+    # the office's records know the third person's injury date (a bundle sidecar)
+    (root / "third.records.json").write_text(
+        json.dumps(
+            [
+                {
+                    "kind": "injury_decision",
+                    "id_number": third.id_number,
+                    "name": third.name,
+                    "fields": {"injury_date": "2027-01-01", "is_work_injury": True},
+                }
+            ],
+            ensure_ascii=False,
+        ),
+        encoding="utf-8",
+    )
+    (root / "third.truth.json").write_text("{}", encoding="utf-8")  # evaluation sidecar: ignored
     (root / "notes.txt").write_text("not a bill", encoding="utf-8")
     return root, truth
 
@@ -132,6 +148,7 @@ def test_intake_batch_writes_reports(bills, service_env, tmp_path):
         "before_injury",
     }
     assert "items_sum" in checks["invoice_arith.jpg"]  # items do not add up to the total
+    assert "before_injury" in checks["invoice_arith.jpg"]  # injury date from the records
     assert "qr_mismatch" in checks["invoice_qr.jpg"]  # QR amount differs from the print
     assert "qr_mismatch" not in checks["invoice_other.jpg"]
     assert [u["file"] for u in review["unreadable"]] == ["notes.txt"]
