@@ -6,10 +6,15 @@ import re
 
 from extractors import parsers
 from extractors.common import daxie_total
-from extractors.engine import ExtractContext, PlacedLine, table_items
+from extractors.engine import ExtractContext, PlacedLine, same_row_right, table_items
 from extractors.registry import Anchor, DocumentSpec, FieldSpec, has_qr, register
 
 NAME_LABEL = re.compile(r"名\s*称[:：]?")
+
+
+def _party(text: str) -> parsers.Parsed | None:
+    """A buyer or seller: an organisation, or a private person (个人 buyers)."""
+    return parsers.parse_org(text) or parsers.parse_person_name(text)
 
 
 def _party_names(ctx: ExtractContext) -> list[tuple[PlacedLine, parsers.Parsed]]:
@@ -20,13 +25,11 @@ def _party_names(ctx: ExtractContext) -> list[tuple[PlacedLine, parsers.Parsed]]
         if not m or re.search(r"项目名称|货物|服务名称", placed.compact):
             continue
         rest = placed.compact[m.end() :]
-        parsed = parsers.parse_org(rest) if rest else None
+        parsed = _party(rest) if rest else None
         if parsed is None:
-            from extractors.engine import same_row_right
-
             right = same_row_right(ctx.lines, placed)
             if right:
-                parsed = parsers.parse_org(right[0].compact)
+                parsed = _party(right[0].compact)
                 placed = right[0] if parsed else placed
         if parsed is not None:
             found.append((placed, parsed))

@@ -209,7 +209,7 @@ QR_LAYOUTS = [
         {
             "invoice_code": "044001900111",
             "invoice_number": "12345678",
-            "total_amount": "88.50",
+            "amount_excl_tax": "88.50",
             "issue_date": "2025-05-02",
         },
     ),
@@ -305,7 +305,6 @@ FIRING = [
         lambda: replace(good_set(), "card.jpg", id_number="210122197912050022"),
         {"inconsistent_identity"},
     ),
-
     (
         "other_person_invoice",
         lambda: replace(good_set(), "invoice.jpg", payer_name="张伟"),

@@ -79,12 +79,14 @@ def parse_qr(payload: str) -> dict[str, str]:
     else:
         parts = [p.strip() for p in re.split(r"[,，|]", payload)]
         if len(parts) >= 6 and parts[0] == "01":
+            # national VAT layout: the amount is before tax (金额), not 价税合计
             out = {
                 "invoice_code": parts[2],
                 "invoice_number": parts[3],
-                "total_amount": parts[4],
+                "amount_excl_tax": parts[4],
                 "issue_date": parts[5],
             }
+
             out = {k: v for k, v in out.items() if v}
         elif len(parts) >= 3:
             out = _by_shape(parts)
