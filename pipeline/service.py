@@ -160,6 +160,12 @@ def submit(
     if portal_ref:
         data["portal_reference"] = str(portal_ref)
     bundle = parse_application(data, origin="application")  # raises BadApplication
+    app = bundle.application
+    # an unknown code or an ambiguous name is the portal's error (422, with candidates),
+    # told now rather than as a failed run later; out of scope is a verdict, not an error
+    load_rules(settings).resolve(
+        app.service, jurisdiction=app.jurisdiction, office=app.office, on_date=app.submitted_at
+    )
     application = bundle.application.model_dump(mode="json")
     if bundle.assumptions:
         application["_assumptions"] = list(bundle.assumptions)

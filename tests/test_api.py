@@ -259,6 +259,35 @@ def test_bad_submission_is_a_clear_error(api):
         data={"application": "not json"},
     )
     assert res.status_code == 400
+    res = api.post(
+        "/applications",
+        headers=H_A,
+        files=[("files", ("a.jpg", b"x", "image/jpeg"))],
+        data={"service": "gs_no_such_service"},
+    )
+    assert res.status_code == 422
+    assert "gs_no_such_service" in res.json()["message"]
+
+
+def test_form_fields_make_the_application():
+    from pipeline.api import bundle_fields
+
+    fields = bundle_fields(
+        '{"service": "x", "applicant": {"name": "甲"}, "facts": {"a": 1}}',
+        service="gs_medical_expense",
+        jurisdiction=None,
+        office=None,
+        applicant_name=None,
+        applicant_id_number="210102198503124518",
+        submitted_at="2026-03-01",
+        facts='{"by_agent": true}',
+    )
+    assert fields == {
+        "service": "gs_medical_expense",
+        "submitted_at": "2026-03-01",
+        "applicant": {"name": "甲", "id_number": "210102198503124518"},
+        "facts": {"by_agent": True},
+    }
 
 
 def test_id_numbers_masked_in_logs(caplog):
