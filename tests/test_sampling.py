@@ -171,3 +171,31 @@ def test_db_upgrade_command(service_env):
     assert (service_env / "intake.db").is_file()
     res = _cli("audit", "verify")
     assert res.exit_code == 0 and "共 0 条" in res.output
+
+
+def test_db_records_command_loads_the_office_records(service_env, tmp_path):
+    from pipeline.store import get_database
+
+    path = tmp_path / "records.json"
+    path.write_text(
+        json.dumps(
+            [
+                {
+                    "kind": "injury_decision",
+                    "id_number": "210102198503124518",
+                    "name": "李四",
+                    "fields": {"injury_date": "2025-05-02", "is_work_injury": True},
+                }
+            ],
+            ensure_ascii=False,
+        ),
+        encoding="utf-8",
+    )
+    res = _cli("db", "records", str(path))
+    assert res.exit_code == 0 and "1 条" in res.output, res.output
+    with get_database().session() as s:
+        (rec,) = st.records_for(s, ["210102198503124518"])
+    assert rec.kind == "injury_decision" and rec.fields["injury_date"] == "2025-05-02"
+    path.write_text('[{"kind": 1}]', encoding="utf-8")
+    res = _cli("db", "records", str(path))
+    assert res.exit_code == 2 and "核查记录文件" in res.output
