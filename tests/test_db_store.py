@@ -366,3 +366,41 @@ def test_explanation_points_at_document_page_box_rule_basis():
     assert (first["rule"], first["basis"]) == ("items_sum", "《工伤保险经办规程》第五十八条")
     assert missing["page"] is None and missing["material"] == "认定工伤决定书"
     assert missing["basis"] == "（规则未注明依据）"
+
+
+def test_records_in_the_database_waive_materials(database, local_storage, tmp_path):
+    """The office's records (records table) feed the verification: a social security card
+    confirmed by the records is waived instead of missing."""
+    generator = pytest.importorskip("samples.generator")
+    from pipeline import service
+    from tests.service_fixtures import write_bundle
+
+    person = generator.make_person(7)
+    bundle = write_bundle(
+        tmp_path, "b", [("injury_decision", 1, None), ("medical_invoice", 2, None)]
+    )
+    card = "工伤职工本人社会保障卡复印件"
+
+    def status_of(app_id):
+        verdict = service.application_status(database, app_id)["verdict"]
+        return {m["material"]: m["status"] for m in verdict["materials"]}[card]
+
+    before = service.import_bundle(database, local_storage, bundle)
+    service.process(database, local_storage, before.application_id)
+    assert status_of(before.application_id) == "missing"
+
+    with database.session() as s:
+        st.add_records(
+            s,
+            [
+                Record(
+                    kind="social_security_card",
+                    id_number=person.id_number,
+                    name=person.name,
+                    fields={"financial_account_active": True},
+                )
+            ],
+        )
+    after = service.import_bundle(database, local_storage, bundle)
+    service.process(database, local_storage, after.application_id)
+    assert status_of(after.application_id) == "waived"
