@@ -86,7 +86,8 @@ class Timeline:
 
     @classmethod
     def draw(cls, rng: random.Random, submitted: dt.date = DEFAULT_SUBMITTED) -> Timeline:
-        injury = submitted - dt.timedelta(days=rng.randint(150, 320))
+        # latest event: conclusion ≤ injury + 150 days ≤ submitted - 50 days
+        injury = submitted - dt.timedelta(days=rng.randint(200, 330))
         decision = injury + dt.timedelta(days=rng.randint(30, 60))
         visit = injury + dt.timedelta(days=rng.randint(1, 40))
         conclusion = decision + dt.timedelta(days=rng.randint(40, 90))
@@ -534,7 +535,14 @@ def medical_lump_sum(name: str, seed: int, *, grade: int = 8, multi_pdf: bool = 
             "contract_termination",
             f or "解除劳动合同证明书.jpg",
             fmt,
-            {"termination_date": _iso(t.conclusion + dt.timedelta(days=rng.randint(5, 30)))},
+            {
+                "termination_date": _iso(
+                    min(
+                        t.conclusion + dt.timedelta(days=rng.randint(5, 30)),
+                        t.submitted - dt.timedelta(days=1),
+                    )
+                )
+            },
             "scan",
         ),
         Doc("social_security_card", "社会保障卡复印件.jpg", "jpg", {"layout": "a4"}, "copy"),
