@@ -516,3 +516,15 @@ def test_dates_in_order_within_one_document() -> None:
     assert "火化日期" in finding.message and "死亡日期" in finding.message
     ordered = replace([cremation], "cremation.jpg", cremation_date="2025-07-19")
     assert validate(ordered, [], application(), []) == []
+
+
+@pytest.mark.parametrize(
+    "service,want",
+    [("jm_benefit_claim", ["inconsistent_identity"]), ("gs_medical_expense", [])],
+    ids=["own_account_required", "card_not_a_material"],
+)
+def test_whose_document_follows_the_service_materials(service: str, want: list[str]) -> None:
+    """城乡居民养老保险待遇领取 pays into the applicant's own account (subject: applicant in
+    the rules), so a bank card in another name is an identity problem there."""
+    card = doc("bank_card", "bank.jpg", seal=None, name="赵爱婵", card_number="6216613206763314786")
+    assert codes(validate([card], [], application(service=service), [])) == want

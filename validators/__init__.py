@@ -347,14 +347,45 @@ def _one_bad_id(value: str, reference: str) -> bool:
     return sum(a != b for a, b in zip(value, reference, strict=True)) <= 2
 
 
+def applicant_types(application: Application) -> frozenset[str]:
+    """Document types that must show the applicant in this application.
+
+    The service's materials say whose they are (rules: ``subject: applicant``); types a
+    material accepts for a relative or an agent stay out (their documents show others).
+    Without a resolvable service the defaults in SUBJECT_TYPES hold.
+    """
+    try:
+        from rules.catalogue import load_catalogue
+
+        resolution = load_catalogue().resolve(
+            application.service,
+            jurisdiction=application.jurisdiction,
+            office=application.office,
+            on_date=application.submitted_at,
+        )
+    except Exception:  # an unknown service is the rules' finding, not ours
+        return SUBJECT_TYPES
+    if resolution.service is None:
+        return SUBJECT_TYPES
+    own: set[str] = set()
+    others: set[str] = set()
+    for mat in resolution.service.materials:
+        if mat.subject == "applicant":
+            own.update(mat.doc_types())
+        elif mat.subject in ("relative", "agent"):
+            others.update(mat.doc_types())
+    return frozenset((SUBJECT_TYPES | own) - others)
+
+
 def _identity(docs: Sequence[Document], application: Application, out: _Collector) -> None:
     """Every document about the applicant shows the applicant; IDs exact, names tolerant."""
+    subject_types = applicant_types(application)
     ref_id = (application.applicant.id_number or "").strip().upper() or None
     ref_name = (application.applicant.name or "").strip() or None
     ref_doc: Document | None = None
     if not (ref_id or ref_name):
         for doc in docs:
-            if doc.type in SUBJECT_TYPES:
+            if doc.type in subject_types:
                 id_field, id_value, name_field, name_value = _identity_of(doc)
                 if id_value and name_value:
                     ref_doc, ref_id, ref_name = doc, id_value, name_value
@@ -368,7 +399,7 @@ def _identity(docs: Sequence[Document], application: Application, out: _Collecto
         id_field, id_value, name_field, name_value = _identity_of(doc)
         id_same = None if not (ref_id and id_value) else id_value == ref_id
         name_same = None if not (ref_name and name_value) else name_value == ref_name
-        if doc.type not in SUBJECT_TYPES:
+        if doc.type not in subject_types:
             # a relative's or agent's document: only a half match (same ID, other name) is suspect
             if not (
                 (id_same is True and name_same is False) or (id_same is False and name_same is True)
