@@ -404,3 +404,29 @@ def test_records_in_the_database_waive_materials(database, local_storage, tmp_pa
     after = service.import_bundle(database, local_storage, bundle)
     service.process(database, local_storage, after.application_id)
     assert status_of(after.application_id) == "waived"
+
+
+def test_invoice_used_by_an_earlier_application_is_a_duplicate(database, local_storage, tmp_path):
+    pytest.importorskip("samples.generator")
+    from pipeline import service
+    from tests.service_fixtures import write_bundle
+
+    bundle = write_bundle(
+        tmp_path, "b", [("injury_decision", 1, None), ("medical_invoice", 2, None)]
+    )
+
+    def duplicates(app_id):
+        verdict = service.application_status(database, app_id)["verdict"]
+        return [f for f in verdict["findings"] if f["code"] == "duplicate_document"]
+
+    first = service.import_bundle(database, local_storage, bundle)
+    service.process(database, local_storage, first.application_id)
+    second = service.import_bundle(database, local_storage, bundle)
+    service.process(database, local_storage, second.application_id)
+    assert duplicates(first.application_id) == []
+    (dup,) = duplicates(second.application_id)
+    assert first.application_id in dup["message"]
+    # re-verifying the first application later still finds no duplicate: only earlier
+    # submissions count, so audits reproduce
+    again = service.process(database, local_storage, first.application_id)
+    assert again.appended is False and duplicates(first.application_id) == []
