@@ -23,6 +23,7 @@ KEYS = {
     "k-clerk": {"role": "clerk", "name": "王科员"},
     "k-auditor": {"role": "auditor", "name": "审计员"},
 }
+MAX_BYTES = 2_000_000  # the bundle's JPEGs are far smaller
 H_A, H_B = {"X-API-Key": "k-portal-a"}, {"X-API-Key": "k-portal-b"}
 H_CLERK, H_AUDIT = {"X-API-Key": "k-clerk"}, {"X-API-Key": "k-auditor"}
 
@@ -43,6 +44,7 @@ def api(tmp_path_factory, moto_endpoint):
         model_dir=Settings().models_path,
         api_keys=KEYS,
         workers=1,
+        max_file_bytes=MAX_BYTES,
     )
     db = Database(f"sqlite:///{home / 'intake.db'}")
     db.upgrade()
@@ -243,30 +245,30 @@ def test_services_and_docs(api):
     } <= set(spec["paths"])
 
 
-def test_bad_submission_is_a_clear_error(api):
+@pytest.mark.parametrize(
+    ("data", "status", "says"),
+    [
+        ({"application": '{"facts": {}}'}, 400, "service"),
+        ({"application": "not json"}, 400, "JSON"),
+        ({"application": "[1, 2]"}, 400, "JSON 对象"),
+        ({"service": "gs_no_such_service"}, 422, "gs_no_such_service"),
+    ],
+    ids=["no-service", "not-json", "not-object", "unknown-service"],
+)
+def test_bad_submission_is_a_clear_error(api, data, status, says):
+    files = [("files", ("a.jpg", b"x", "image/jpeg"))]
+    res = api.post("/applications", headers=H_A, files=files, data=data)
+    assert res.status_code == status
+    assert says in res.json()["message"]
+
+
+def test_too_large_upload_is_413(api):
+    files = [("files", ("big.jpg", b"x" * (MAX_BYTES + 1), "image/jpeg"))]
     res = api.post(
-        "/applications",
-        headers=H_A,
-        files=[("files", ("a.jpg", b"x", "image/jpeg"))],
-        data={"application": '{"facts": {}}'},
+        "/applications", headers=H_A, files=files, data={"service": "gs_medical_expense"}
     )
-    assert res.status_code == 400
-    assert "service" in res.json()["message"]
-    res = api.post(
-        "/applications",
-        headers=H_A,
-        files=[("files", ("a.jpg", b"x", "image/jpeg"))],
-        data={"application": "not json"},
-    )
-    assert res.status_code == 400
-    res = api.post(
-        "/applications",
-        headers=H_A,
-        files=[("files", ("a.jpg", b"x", "image/jpeg"))],
-        data={"service": "gs_no_such_service"},
-    )
-    assert res.status_code == 422
-    assert "gs_no_such_service" in res.json()["message"]
+    assert res.status_code == 413
+    assert "big.jpg" in res.json()["message"]
 
 
 def test_form_fields_make_the_application():
