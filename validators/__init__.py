@@ -405,7 +405,6 @@ def _identity(docs: Sequence[Document], application: Application, out: _Collecto
                 (id_same is True and name_same is False) or (id_same is False and name_same is True)
             ):
                 continue
-        ref_fields = {"other": ref_doc}
         if id_same is False and _one_bad_id(id_value, ref_id):
             pass  # the same number with a wrong check digit: the checksum finding says it
         elif id_same is False:
@@ -426,7 +425,7 @@ def _identity(docs: Sequence[Document], application: Application, out: _Collecto
                 result,
                 doc,
                 [name_field],
-                other=ref_fields["other"],
+                other=ref_doc,
                 other_fields=[_identity_of(ref_doc)[2]] if ref_doc else [],
                 other_doc=ref_label,
             )
