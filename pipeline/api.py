@@ -68,6 +68,7 @@ class ExplainedFinding(BaseModel):
     bbox: list[int] | None = None
     text: str | None = None
     evidence: list[dict[str, Any]] = []
+    where: str = Field(description="中文位置说明：材料、文件、页码、坐标")
     rule: str | None = None
     basis: str
 

@@ -626,11 +626,31 @@ def explain(verdict: dict[str, Any], catalogue: Any = None) -> list[dict[str, An
                 "bbox": first.get("bbox") or field_value.get("bbox"),
                 "text": first.get("text") or field_value.get("text"),
                 "evidence": evidence,
+                "where": _where(type_name or doc_type, first, field_value, doc),
                 "rule": f.get("rule_id"),
                 "basis": f.get("basis") or "（规则未注明依据）",
             }
         )
     return out
+
+
+def _where(
+    type_name: str | None, evidence: dict[str, Any], field_value: dict[str, Any], doc: Any
+) -> str:
+    """One Chinese line saying where to look: 《类型》文件 第N页 位置(x0,y0)-(x1,y1)."""
+    file = evidence.get("file") or (doc or {}).get("file")
+    if not file:
+        return "（不涉及具体文件）"
+    page = (
+        evidence.get("page") or field_value.get("page") or ((doc or {}).get("pages") or [None])[0]
+    )
+    box = evidence.get("bbox") or field_value.get("bbox")
+    parts = [f"《{type_name}》" if type_name else "", file]
+    if page:
+        parts.append(f" 第{page}页")
+    if box:
+        parts.append(f" 位置({box[0]},{box[1]})-({box[2]},{box[3]})")
+    return "".join(parts)
 
 
 def record_review(

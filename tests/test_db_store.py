@@ -366,6 +366,8 @@ def test_explanation_points_at_document_page_box_rule_basis():
     assert (first["rule"], first["basis"]) == ("items_sum", "《工伤保险经办规程》第五十八条")
     assert missing["page"] is None and missing["material"] == "认定工伤决定书"
     assert missing["basis"] == "（规则未注明依据）"
+    assert first["where"] == "《medical_invoice》inv.jpg 第2页 位置(10,20)-(110,40)"
+    assert missing["where"] == "（不涉及具体文件）"
 
 
 def test_records_in_the_database_waive_materials(database, local_storage, tmp_path):
