@@ -75,6 +75,8 @@ def restore_rules(storage: Storage, version: str, into: Path) -> Any:
     if not isinstance(data, dict) or "files" not in data:
         raise NotFound(f"规则快照 {version}")
     for rel, text in data["files"].items():
+        if rel.startswith("/") or ".." in rel.split("/"):
+            raise NotFound(f"规则快照 {version} 含非法路径 {rel!r}")
         path = into / rel
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
