@@ -90,7 +90,7 @@ def eval_command(
     summary = summarise(results)
     summary["directory"] = str(directory)
     summary["ocr_cache"] = "warm" if warm else "cold"
-    _print_eval_table(summary)
+    _print_eval_table(summary, err_console if str(json_out) == "-" else console)
     if json_out:
         text = json.dumps(summary, ensure_ascii=False, indent=2, default=str) + "\n"
         sys.stdout.write(text) if str(json_out) == "-" else json_out.write_text(
@@ -104,7 +104,7 @@ def _pct(v: float | None) -> str:
     return "—" if v is None else f"{v * 100:.1f}%"
 
 
-def _print_eval_table(s: dict) -> None:
+def _print_eval_table(s: dict, out: Console) -> None:
     t = Table(
         title=f"评估结果（{s['applications']} 份申请，{s['pages']} 页，{s['documents']} 份文档）"
     )
@@ -122,7 +122,7 @@ def _print_eval_table(s: dict) -> None:
     ]
     for k, v in rows:
         t.add_row(k, v)
-    console.print(t)
+    out.print(t)
     conf = s["confusion"]
     cols = sorted({p for row in conf.values() for p in row})
     ct = Table(title="分类混淆矩阵（行：真实类型，列：识别类型）")
@@ -131,14 +131,14 @@ def _print_eval_table(s: dict) -> None:
         ct.add_column(c, justify="right")
     for truth, row in conf.items():
         ct.add_row(truth, *[str(row.get(c, "")) for c in cols])
-    console.print(ct)
+    out.print(ct)
     ft = Table(title="字段完全匹配率（按文档类型）")
     for c in ("类型", "字段", "正确/总数", "准确率"):
         ft.add_column(c)
     for dtype, fields in s["field_accuracy"].items():
         for name, f in fields.items():
             ft.add_row(dtype, name, f"{f['correct']}/{f['total']}", _pct(f["accuracy"]))
-    console.print(ft)
+    out.print(ft)
     for e in s["errors"]:
         err_console.print(f"{e['name']}: {e['error']}", markup=False)
 
@@ -160,7 +160,7 @@ def bench_command(
     if not directory.is_dir():
         _die(f"目录不存在：{directory}")
     result = run_bench(directory, pages=pages, tesseract=not no_tesseract, log=err_console)
-    print_bench(result, console)
+    print_bench(result, err_console if str(json_out) == "-" else console)
     if json_out:
         text = json.dumps(result, ensure_ascii=False, indent=2, default=str) + "\n"
         sys.stdout.write(text) if str(json_out) == "-" else json_out.write_text(
