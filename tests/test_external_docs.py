@@ -90,6 +90,7 @@ def expected_types(path: Path) -> set[str]:
 
 
 _CACHE: dict[Path, list] = {}
+_PAGES: dict[Path, list] = {}
 
 
 def read_documents(path: Path, engine) -> list:
@@ -101,6 +102,7 @@ def read_documents(path: Path, engine) -> list:
         from pipeline.ocr import read_file
 
         pages = read_file(load_file(path), engine)
+        _PAGES[path] = pages
         _CACHE[path] = [extract_document(path.name, g, c) for g, c in split_and_classify(pages)]
     return _CACHE[path]
 
@@ -115,6 +117,11 @@ def test_external_document_type(path: Path, ocr_engine) -> None:
     for doc in docs:
         for name, value in doc.fields.items():
             assert value.page is not None and value.text, (name, value)
+    # all of them are legible photos and scans: none may be sent back as illegible
+    from validators.quality import check_page
+
+    assert all(check_page(page).ok for page in _PAGES[path])
+
 
 
 RECEIPT_CASES = [
