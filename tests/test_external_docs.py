@@ -123,7 +123,6 @@ def test_external_document_type(path: Path, ocr_engine) -> None:
     assert all(check_page(page).ok for page in _PAGES[path])
 
 
-
 RECEIPT_CASES = [
     (name, field, want)
     for name, values in RECEIPTS.items()

@@ -172,7 +172,6 @@ def test_sweep_field_accuracy(degrade: str | None, ocr_engine) -> None:
     failures = []
     for doc_type in types:
         for seed in range(20, 22):
-
             rd, pages, path = read_rendered(doc_type, seed, degrade=degrade)
             docs = documents_of(pages, path.name)
             n_docs += 1
