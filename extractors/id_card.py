@@ -36,5 +36,6 @@ def spec() -> DocumentSpec:
         ),
         negative=("社会保障卡", "社会保障号码", "常住人口登记卡", "户主"),
         visual=card_shape,
-        multipage=True,
+        multipage=True,  # the back (issuing authority, validity) follows the front
+        repeat_anchor="公民身份号码",
     )

@@ -53,6 +53,8 @@ class DocumentSpec:
     visual: Callable[[OcrPage], float] | None = None  # score bonus from layout / visual cues
     post: Callable[[ExtractContext], None] | None = None  # code for hard cases
     multipage: bool = False  # consecutive pages with the title again still belong together
+    repeat_anchor: str | None = None  # seen again on a following page: a new document starts
+
     min_score: float = 2.0  # below this the type is not claimed
     stop_labels: tuple[str, ...] = field(default=())  # extra labels that end a value
 

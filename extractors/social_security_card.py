@@ -45,4 +45,5 @@ def spec() -> DocumentSpec:
         ),
         visual=card_shape,
         multipage=True,
+        repeat_anchor="社会保障号码",
     )

@@ -173,6 +173,17 @@ def classify_page(page: OcrPage) -> Classification:
     return _classification(page, _scores(page))[0]
 
 
+def _repeats(anchor: str | None, group: list[OcrPage], page: OcrPage) -> bool:
+    """The page shows a once-per-document anchor the group already has."""
+    if not anchor:
+        return False
+
+    def has(p: OcrPage) -> bool:
+        return anchor in _compact(p.text)
+
+    return has(page) and any(has(p) for p in group)
+
+
 def split_and_classify(pages: list[OcrPage]) -> list[tuple[list[OcrPage], Classification]]:
     """Group consecutive pages into documents.
 
@@ -195,6 +206,9 @@ def split_and_classify(pages: list[OcrPage]) -> list[tuple[list[OcrPage], Classi
             )
             if current_cls.type == "unknown" and cls.type != "unknown":
                 continuation = False
+            if same and _repeats(specs[cls.type].repeat_anchor, current_pages, page):
+                continuation = False  # a second person's card front, not the back of the first
+
             if continuation:
                 current_pages.append(page)
                 continue

@@ -178,3 +178,23 @@ def test_split_keeps_id_card_back_with_front() -> None:
     )
     groups = split_and_classify([front, back])
     assert len(groups) == 1 and groups[0][1].type == "id_card"
+
+
+def test_split_two_id_cards_in_one_file() -> None:
+    first = page(
+        ["姓名 李四", "性别 男 民族 汉", "公民身份号码 21062419780416783X"],
+        n=1,
+        width=856,
+        height=540,
+    )
+    second = page(
+        ["姓名 金蓉", "性别 女 民族 汉", "公民身份号码 210122197912050022"],
+        n=2,
+        width=856,
+        height=540,
+    )
+    groups = split_and_classify([first, second])
+    assert [(c.type, [p.page for p in g]) for g, c in groups] == [
+        ("id_card", [1]),
+        ("id_card", [2]),
+    ]
