@@ -68,12 +68,12 @@ def _find_anchor(
     best: AnchorHit | None = None
     limit = page.height * TITLE_ZONE if page.height else float("inf")
     for line, text in lines:
-        sim = _match(anchor.text, text)
+        sim = _match(_compact(anchor.text), text)
         if sim and (best is None or sim > best.similarity):
             best = AnchorHit(anchor, sim, line, line.bbox[1] <= limit)
             if sim == 1.0:
                 break
-    if best is None and anchor.text in whole:
+    if best is None and _compact(anchor.text) in whole:
         # split over several boxes (认定工伤 | 决定书)
         best = AnchorHit(anchor, 0.95, None, False)
     return best
