@@ -21,7 +21,7 @@ from typing import Any
 from samples.generator import make_person, render_document
 from samples.generator.output import RenderedDocument, image_pdf, pdf_document
 from samples.generator.person import Person
-from samples.scenarios import Scenario, substitute_bad_ids
+from samples.scenarios import Scenario, resolve_refs, substitute_bad_ids
 
 SAMPLES = Path(__file__).resolve().parent
 BUNDLES = SAMPLES / "bundles"
@@ -42,7 +42,7 @@ def render_scenario(sc: Scenario) -> list[tuple[Any, RenderedDocument]]:
     out = []
     for i, doc in enumerate(sc.docs):
         person = persons[doc.person]
-        fields = substitute_bad_ids(doc.fields, person.id_number)
+        fields = substitute_bad_ids(resolve_refs(doc.fields, persons), person.id_number)
         seed = doc.seed if doc.seed is not None else sc.seed * 100 + i
         rd = render_document(doc.type, person, seed=seed, fields=fields, degrade=doc.degrade)
         out.append((doc, rd))

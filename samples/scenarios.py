@@ -813,8 +813,87 @@ def eval_scenarios() -> list[Scenario]:
         out_of_scope("oos_ability_appraisal", 1172, "劳动能力鉴定申请"),
         out_of_scope("oos_medical_insurance", 1173, "医疗费用报销"),
         out_of_scope("oos_contribution", 1174, "社会保险费缴纳"),
+        benefit_account("gs_account_by_agent_accept", 1181),
+        benefit_account("gs_account_missing_agent_id", 1182, missing_agent_id=True),
+        dependant_pension("gs_dependant_spouse_accept", 1191),
+        dependant_pension("gs_dependant_missing_relationship", 1192, missing_relationship=True),
     ]
     return [vary_capture(sc) for sc in out]
+
+
+def benefit_account(name: str, seed: int, *, missing_agent_id: bool = False) -> Scenario:
+    """工伤保险待遇发放账户维护 by an agent (代办): ID, card copy, power of attorney, agent's ID card."""
+    codes = ["missing_material"] if missing_agent_id else []
+    docs = [
+        Doc("id_card", "身份证复印件.jpg", "jpg", {"layout": "a4"}, "copy"),
+        Doc("social_security_card", "社会保障卡复印件.jpg", "jpg", {"layout": "a4"}, "copy"),
+        Doc(
+            "power_of_attorney",
+            "授权委托书.jpg",
+            "jpg",
+            {
+                "agent_name": "@agent.name",
+                "agent_id_number": "@agent.id_number",
+                "matter": "工伤保险待遇发放账户维护",
+            },
+            "scan",
+        ),
+    ]
+    if not missing_agent_id:
+        docs.append(Doc("id_card", "代办人身份证.jpg", "jpg", {}, "photo", person="agent"))
+    return Scenario(
+        name=name,
+        service="gs_benefit_account",
+        seed=seed,
+        docs=tuple(docs),
+        verdict="deficient" if codes else "accept",
+        finding_codes=tuple(codes),
+        persons={"applicant": {"seed": seed}, "agent": {"seed": seed + 50_000}},
+        note="工伤保险待遇发放账户维护（代办）",
+        tags=("work_injury", "agent", "deficient" if codes else "accept"),
+    )
+
+
+def dependant_pension(name: str, seed: int, *, missing_relationship: bool = False) -> Scenario:
+    """供养亲属抚恤金: the surviving spouse's ID card, marriage certificate, commitment, bank card."""
+    codes = ["missing_material"] if missing_relationship else []
+    docs = [
+        Doc("id_card", "配偶身份证.jpg", "jpg", {}, "photo", person="relative"),
+        Doc(
+            "commitment_letter",
+            "承诺书.jpg",
+            "jpg",
+            {"matter": "供养亲属抚恤金申领"},
+            "scan",
+            person="relative",
+        ),
+        Doc("bank_card", "配偶银行卡复印件.jpg", "jpg", {}, "copy", person="relative"),
+    ]
+    if not missing_relationship:
+        docs.insert(
+            1,
+            Doc(
+                "marriage_certificate",
+                "结婚证.jpg",
+                "jpg",
+                {"spouse_name": "@relative.name", "spouse_id_number": "@relative.id_number"},
+                "photo",
+            ),
+        )
+    return Scenario(
+        name=name,
+        service="gs_dependant_pension",
+        seed=seed,
+        docs=tuple(docs),
+        verdict="deficient" if codes else "accept",
+        finding_codes=tuple(codes),
+        persons={
+            "applicant": {"seed": seed, "gender": "男"},
+            "relative": {"seed": seed + 60_000, "gender": "女"},
+        },
+        note="供养亲属抚恤金申领（配偶）",
+        tags=("work_injury", "death_benefit", "deficient" if codes else "accept"),
+    )
 
 
 def random_scenarios(seed: int, count: int) -> list[Scenario]:
@@ -835,6 +914,8 @@ def random_scenarios(seed: int, count: int) -> list[Scenario]:
                 "travel",
                 "survivor",
                 "resident",
+                "account",
+                "dependant",
                 "out_of_scope",
             ]
         )
@@ -894,6 +975,10 @@ def random_scenarios(seed: int, count: int) -> list[Scenario]:
             sc = resident_pension_claim(
                 name, s, mismatch=rng.random() < 0.2, missing_register=rng.random() < 0.2
             )
+        elif kind == "account":
+            sc = benefit_account(name, s, missing_agent_id=rng.random() < 0.3)
+        elif kind == "dependant":
+            sc = dependant_pension(name, s, missing_relationship=rng.random() < 0.3)
         else:
             sc = out_of_scope(
                 name,
@@ -949,3 +1034,14 @@ __all__ = [
     "out_of_scope",
     "substitute_bad_ids",
 ]
+
+
+def resolve_refs(fields: dict[str, Any], persons: dict[str, Any]) -> dict[str, Any]:
+    """Replace "@role.attr" values by that person's attribute (e.g. "@agent.name")."""
+    out = {}
+    for k, v in fields.items():
+        if isinstance(v, str) and v.startswith("@") and "." in v:
+            role, attr = v[1:].split(".", 1)
+            v = getattr(persons[role], attr)
+        out[k] = v
+    return out

@@ -18,12 +18,14 @@ def render(ctx: Ctx) -> list[Sheet]:
     spouse = make_person(ctx.seed + 555_000, gender=spouse_gender)
     spouse_name = ctx.get("spouse_name", spouse.name)
     spouse_id = ctx.get("spouse_id_number", spouse.id_number)
-    first, second = (
-        (p.name, p.id_number, p.gender, p.birth_date),
-        (spouse_name, spouse_id, spouse_gender, spouse.birth_date),
-    )
+    try:  # the printed birth date follows the (possibly overridden) ID number
+        spouse_birth = dt.date(int(spouse_id[6:10]), int(spouse_id[10:12]), int(spouse_id[12:14]))
+    except ValueError:
+        spouse_birth = spouse.birth_date
+    first = (p.name, p.id_number, p.gender, p.birth_date)
+    second = (spouse_name, spouse_id, spouse_gender, spouse_birth)
     reg = dt.date(
-        max(p.birth_date.year, spouse.birth_date.year) + rng.randint(22, 30),
+        max(p.birth_date.year, spouse_birth.year) + rng.randint(22, 30),
         rng.randint(1, 12),
         rng.randint(1, 28),
     )

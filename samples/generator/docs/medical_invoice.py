@@ -58,11 +58,11 @@ def render(ctx: Ctx) -> list[Sheet]:
     payload = ctx.get("qr_payload", qr_payload(code, number, qr_total, issued, check))
     reviewer, cashier = rng.sample(STAFF, 2)
 
-    s = ctx.sheet(1240, 860, bg=(255, 255, 255) if electronic else (252, 250, 244))
+    s = ctx.sheet(1240, 760, bg=(255, 255, 255) if electronic else (252, 250, 244))
     if electronic:
         s.watermark("电子票据", rng, color=(240, 234, 234), size=56)
     else:
-        s.pattern(20, 20, 1220, 840, (236, 238, 226), rng)
+        s.pattern(20, 20, 1220, 740, (236, 238, 226), rng)
     title_kind = "serif_bold"
     title = f"辽宁省医疗{visit}收费票据" + ("（电子）" if electronic else "")
     tc = (150, 30, 30) if not electronic else (20, 20, 20)
