@@ -26,7 +26,7 @@ from pydantic import BaseModel, Field
 
 from pipeline import service
 from pipeline.config import Settings, get_settings
-from pipeline.errors import BadApplication, Forbidden, IntakeError
+from pipeline.errors import BadApplication, Forbidden, IntakeError, NotReady, Unauthorized
 
 log = logging.getLogger(__name__)
 
@@ -144,12 +144,6 @@ def authenticate(
     if entry is None:
         raise Unauthorized("缺少或无效的 API 密钥（X-API-Key）")
     return Principal(name=entry.name, role=entry.role)
-
-
-class Unauthorized(IntakeError):
-    exit_code = 2
-    http_status = 401
-    message_zh = "未认证"
 
 
 def require(*roles: str):
@@ -407,12 +401,6 @@ def routes() -> Any:
         }
 
     return router
-
-
-class NotReady(IntakeError):
-    exit_code = 1
-    http_status = 409
-    message_zh = "尚未完成"
 
 
 def bundle_fields(

@@ -101,6 +101,30 @@ class Forbidden(IntakeError):
     message_zh = "无权访问"
 
 
+class Unauthorized(IntakeError):
+    """No or unknown API key."""
+
+    exit_code = 2
+    http_status = 401
+    message_zh = "未认证"
+
+
+class NotReady(IntakeError):
+    """The verdict asked for is still being produced."""
+
+    exit_code = 1
+    http_status = 409
+    message_zh = "尚未完成"
+
+
+class IdempotencyConflict(IntakeError):
+    """The same Idempotency-Key with different files: a client bug, never a silent merge."""
+
+    exit_code = 2
+    http_status = 409
+    message_zh = "幂等键冲突"
+
+
 class AuditChainBroken(IntakeError):
     exit_code = 6
     http_status = 500

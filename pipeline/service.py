@@ -30,7 +30,14 @@ from sqlalchemy.exc import IntegrityError
 from pipeline import audit
 from pipeline import store as st
 from pipeline.config import Settings, get_settings
-from pipeline.errors import BadApplication, FileRejected, IntakeError, LimitExceeded, NotFound
+from pipeline.errors import (
+    BadApplication,
+    FileRejected,
+    IdempotencyConflict,
+    IntakeError,
+    LimitExceeded,
+    NotFound,
+)
 from pipeline.models import Application, OcrPage, Record, Verdict
 from pipeline.storage import Storage, get_json, put_json, put_raw, sha256_hex
 from pipeline.verify import ReadResult, file_rejected_finding, judge, out_of_scope_verdict
@@ -84,14 +91,6 @@ def restore_rules(storage: Storage, version: str, into: Path) -> Any:
 
 
 # ------------------------------------------------------------------ submit
-
-
-class IdempotencyConflict(IntakeError):
-    """The same Idempotency-Key with different files: a client bug, never a silent merge."""
-
-    exit_code = 2
-    http_status = 409
-    message_zh = "幂等键冲突"
 
 
 @dataclass(frozen=True)
