@@ -205,7 +205,10 @@ def create_app(
         version="1",
         description="上传申请材料，获取受理结论（verdict/1）与逐项说明。",
         lifespan=lifespan,
+        docs_url=None,  # served below from local assets: counters have no internet
+        redoc_url=None,
     )
+    mount_offline_docs(app)
 
     @app.exception_handler(IntakeError)
     async def intake_error(_request: Request, exc: IntakeError) -> JSONResponse:
@@ -217,6 +220,25 @@ def create_app(
 
     app.include_router(routes())
     return app
+
+
+def mount_offline_docs(app: FastAPI) -> None:
+    """Swagger UI at /docs from the swagger-ui-bundle wheel instead of a CDN."""
+    from fastapi.openapi.docs import get_swagger_ui_html
+    from fastapi.staticfiles import StaticFiles
+    from swagger_ui_bundle import swagger_ui_path
+
+    app.mount("/docs-assets", StaticFiles(directory=str(swagger_ui_path)), name="docs-assets")
+
+    @app.get("/docs", include_in_schema=False)
+    async def swagger_ui() -> Any:
+        return get_swagger_ui_html(
+            openapi_url=app.openapi_url or "/openapi.json",
+            title=f"{app.title} · 接口文档",
+            swagger_js_url="/docs-assets/swagger-ui-bundle.js",
+            swagger_css_url="/docs-assets/swagger-ui.css",
+            swagger_favicon_url="/docs-assets/favicon-32x32.png",
+        )
 
 
 def make_runner(settings: Settings, db: Any, storage: Any) -> Any:

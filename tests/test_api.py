@@ -233,7 +233,12 @@ def test_services_and_docs(api):
     services = api.get("/services", headers=H_A).json()
     assert any(s["code"] == "gs_medical_expense" for s in services)
     assert {"code", "name", "category", "jurisdiction", "office", "aliases"} <= set(services[0])
-    assert api.get("/docs").status_code == 200
+    docs = api.get("/docs")
+    assert docs.status_code == 200
+    # Counters have no internet: the page must load its assets from this server only.
+    assert "cdn." not in docs.text and "/docs-assets/swagger-ui-bundle.js" in docs.text
+    asset = api.get("/docs-assets/swagger-ui-bundle.js")
+    assert asset.status_code == 200 and len(asset.content) > 100_000
     spec = api.get("/openapi.json").json()
     assert {
         "/applications",
