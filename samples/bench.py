@@ -309,17 +309,9 @@ def run_bench(
 def print_bench(result: dict[str, Any], console: Any) -> None:
     from rich.table import Table
 
-    t = Table(title=f"OCR 对比（同一批 {len(result['pages'])} 页）")
-    for c in (
-        "引擎",
-        "秒/页",
-        "字符准确率",
-        "字段召回",
-        "峰值内存 MB",
-        "耗时比(对裸Paddle)",
-        "准确率比",
-    ):
-        t.add_column(c, justify="right" if c != "引擎" else "left")
+    t = Table(title=f"OCR 对比（同一批 {len(result['pages'])} 页）", min_width=86)
+    for c in ("引擎", "秒/页", "字符准确率", "字段召回", "峰值MB", "耗时比", "准确率比"):
+        t.add_column(c, justify="right" if c != "引擎" else "left", no_wrap=True)
     for r in result["engines"]:
         t.add_row(
             r["engine"],

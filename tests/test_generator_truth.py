@@ -119,3 +119,19 @@ def test_truth_boxes_follow_a_scan_degradation(ocr_engine) -> None:
         if any(_norm(f["text"]) in _norm(t) for t in inside):
             found += 1
     assert found >= len(rd.truth["fields"]) - 1, (found, rd.truth["fields"])
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("doc_type", doc_types())
+def test_ocr_reads_every_type_in_its_truth_boxes(ocr_engine, doc_type) -> None:
+    """All renderers: each field's drawn text is read back by OCR from its truth box."""
+    rd = render_document(doc_type, make_person(23), seed=9)
+    misses = []
+    for name, f in rd.truth["fields"].items():
+        x0, y0, x1, y1 = f["bbox"]
+        crop = rd.pages[f["page"] - 1].crop((max(0, x0 - 10), max(0, y0 - 10), x1 + 10, y1 + 10))
+        text = _norm("".join(line.text for line in ocr_engine.recognize(_bgr(crop))))
+        want = _norm(f["text"])
+        if fuzz.ratio(want, text) < 85 and not (name == "names" and all(n in text for n in f["value"])):
+            misses.append((name, want, text))
+    assert not misses, misses
