@@ -38,6 +38,7 @@ class FieldCheck:
     expected: Any
     predicted: Any
     match: bool
+    capture: str = "clean"  # the degradation the document was generated with
 
 
 @dataclass
@@ -54,6 +55,7 @@ class CaseResult:
     types: list[tuple[str, str]] = field(default_factory=list)  # (truth type, predicted type)
     fields: list[FieldCheck] = field(default_factory=list)
     error: str | None = None
+    captures: list[str] = field(default_factory=list)  # capture condition of each truth document
 
 
 # ------------------------------------------------------------------- loading
@@ -128,6 +130,13 @@ def match_documents(
     return pairs
 
 
+def capture_of(doc: dict[str, Any]) -> str:
+    """The capture condition a truth document was generated with."""
+    return str(
+        doc.get("degrade") or ("born_digital" if doc.get("format") == "pdf_text" else "clean")
+    )
+
+
 def compare_documents(
     truth_docs: Sequence[dict[str, Any]], predicted: Sequence[dict[str, Any]]
 ) -> tuple[list[tuple[str, str]], list[FieldCheck]]:
@@ -142,9 +151,8 @@ def compare_documents(
             got = (
                 pfields.get(name, {}).get("value") if isinstance(pfields.get(name), dict) else None
             )
-            checks.append(
-                FieldCheck(t["type"], name, f.get("value"), got, values_match(f.get("value"), got))
-            )
+            match = values_match(f.get("value"), got)
+            checks.append(FieldCheck(t["type"], name, f.get("value"), got, match, capture_of(t)))
     return types, checks
 
 
@@ -188,9 +196,11 @@ def run_case(case: Case, engine: Any, catalogue: Any = None) -> CaseResult:
         pages = sum(len(d.get("pages", [])) for d in predicted_docs)
     if contract["verdict"] == "out_of_scope" and not predicted_docs:
         # decided at the counter before any material was read: nothing to score, nothing read
-        types, checks, pages = [], [], 0
+        types, checks, pages, captures = [], [], 0, []
     else:
-        types, checks = compare_documents((case.truth or {}).get("documents", []), predicted_docs)
+        truth_docs = (case.truth or {}).get("documents", [])
+        types, checks = compare_documents(truth_docs, predicted_docs)
+        captures = [capture_of(d) for d in truth_docs]
     return CaseResult(
         name=case.name,
         service=str((contract.get("service") or {}).get("code") or ""),
@@ -203,6 +213,7 @@ def run_case(case: Case, engine: Any, catalogue: Any = None) -> CaseResult:
         seconds=seconds,
         types=types,
         fields=checks,
+        captures=captures,
     )
 
 
@@ -231,6 +242,28 @@ def field_accuracy(checks: Iterable[FieldCheck]) -> dict[str, dict[str, dict[str
     return dict(out)
 
 
+def by_capture(results: Sequence[CaseResult]) -> dict[str, dict[str, Any]]:
+    """Classification and field accuracy per capture condition (clean, scan, photo+rot90, ...)."""
+    docs: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    fields: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for r in results:
+        for (t, p), cap in zip(r.types, r.captures or ["clean"] * len(r.types), strict=False):
+            docs[cap][0] += int(t == p)
+            docs[cap][1] += 1
+        for c in r.fields:
+            fields[c.capture][0] += int(c.match)
+            fields[c.capture][1] += 1
+    return {
+        cap: {
+            "documents": docs[cap][1],
+            "classification_accuracy": _rate(*docs[cap]),
+            "fields": fields[cap][1],
+            "field_exact_match": _rate(*fields[cap]),
+        }
+        for cap in sorted(set(docs) | set(fields))
+    }
+
+
 def summarise(results: Sequence[CaseResult]) -> dict[str, Any]:
     """All figures of an evaluation run (JSON-ready)."""
     n = len(results)
@@ -252,6 +285,7 @@ def summarise(results: Sequence[CaseResult]) -> dict[str, Any]:
         "confusion": confusion(pairs),
         "field_exact_match": _rate(sum(c.match for c in checks), len(checks)),
         "field_accuracy": field_accuracy(checks),
+        "by_capture": by_capture(results),
         "verdict_accuracy": _rate(sum(r.verdict == r.expected_verdict for r in results), n),
         "verdict_matrix": {f"{e}→{p}": k for (e, p), k in sorted(verdicts.items())},
         "false_accept_rate": _rate(sum(r.verdict == "accept" for r in negatives), len(negatives)),
@@ -319,6 +353,18 @@ def to_markdown(summary: dict[str, Any]) -> str:
             lines.append(
                 f"| {dtype} | {name} | {f['correct']} | {f['total']} | {_pct(f['accuracy'])} |"
             )
+    lines += [
+        "",
+        "## 拍摄/扫描条件 / By capture condition",
+        "",
+        "| capture | documents | classification | fields | field exact match |",
+        "|---|---|---|---|---|",
+    ]
+    for cap, v in s.get("by_capture", {}).items():
+        lines.append(
+            f"| {cap} | {v['documents']} | {_pct(v['classification_accuracy'])} | {v['fields']} | "
+            f"{_pct(v['field_exact_match'])} |"
+        )
     lines += ["", "## 结论 / Verdicts (expected→predicted)", ""]
     lines += [f"- {k}: {v}" for k, v in s["verdict_matrix"].items()]
     lines += [

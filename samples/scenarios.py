@@ -720,6 +720,9 @@ CAPTURE_VARIANTS = (
     "rot180",
     "fold",
     "lowdpi",
+    "photo+rot90",
+    "scan+fold",
+    "skew+lowdpi",
 )
 
 

@@ -145,3 +145,44 @@ def test_documents_pair_by_file_and_pages() -> None:
     types, checks = compare_documents(truth, predicted)
     assert types[2] == ("id_card", NONE_TYPE)
     assert [c.match for c in checks] == [True, True, False]
+
+
+def test_accuracy_by_capture_condition() -> None:
+    truth = [
+        {
+            "file": "a.jpg",
+            "pages": [1],
+            "type": "id_card",
+            "degrade": "photo+rot90",
+            "fields": {"name": {"value": "张三"}, "id_number": {"value": "1"}},
+        },
+        {
+            "file": "b.pdf",
+            "pages": [1],
+            "type": "medical_invoice",
+            "format": "pdf_text",
+            "degrade": None,
+            "fields": {"total_amount": {"value": "2.00"}},
+        },
+    ]
+    predicted = [
+        {"file": "a.jpg", "pages": [1], "type": "id_card", "fields": {"name": {"value": "张三"}}},
+        {
+            "file": "b.pdf",
+            "pages": [1],
+            "type": "medical_invoice",
+            "fields": {"total_amount": {"value": "2"}},
+        },
+    ]
+    types, checks = compare_documents(truth, predicted)
+    r = _case("c", "accept", "accept", types=types, fields=checks)
+    r.captures = ["photo+rot90", "born_digital"]
+    s = summarise([r])
+    assert s["by_capture"]["photo+rot90"] == {
+        "documents": 1,
+        "classification_accuracy": 1.0,
+        "fields": 2,
+        "field_exact_match": 0.5,
+    }
+    assert s["by_capture"]["born_digital"]["field_exact_match"] == 1.0
+    assert "| photo+rot90 | 1 | 100.0% | 2 | 50.0% |" in to_markdown(s)
