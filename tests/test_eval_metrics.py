@@ -171,7 +171,7 @@ def test_accuracy_by_capture_condition() -> None:
             "file": "b.pdf",
             "pages": [1],
             "type": "medical_invoice",
-            "fields": {"total_amount": {"value": "2"}},
+            "fields": {"total_amount": {"value": "2.0"}},
         },
     ]
     types, checks = compare_documents(truth, predicted)
