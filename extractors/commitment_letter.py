@@ -20,7 +20,8 @@ def spec() -> DocumentSpec:
         fields=(
             FieldSpec(
                 "signer_name",
-                ("承诺人（签字）", "承诺人(签字)", "承诺人签字", "承诺人签名", "承诺人"),
+                # the typed 承诺人：name reads better than the signature line
+                ("承诺人", "承诺人（签字）", "承诺人(签字)", "承诺人签字", "承诺人签名"),
                 parsers.parse_person_name,
             ),
             FieldSpec(

@@ -9,7 +9,9 @@ from extractors.engine import ExtractContext, same_row_right
 from extractors.registry import Anchor, DocumentSpec, FieldSpec, register
 
 # 2101021985****4518张三 (masked ID then the name) on railway tickets
-MASKED_ID = re.compile(r"\d{6,10}[*＊xX]{2,8}\d{2,4}[\dXx]?")
+# the masked ID may come as one box or as two (2101032001 | ****0851)
+MASKED_ID = re.compile(r"\d{6,10}[*＊xX]{2,8}\d{2,4}[\dXx]?|^[*＊]{3,8}\d{3}[\dXx]$")
+
 MASKED_ID_NAME = re.compile(r"\d{6,10}[*＊xX]{2,8}\d{2,4}[\dXx]?([\u4e00-\u9fff·]{2,6})")
 
 
