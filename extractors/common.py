@@ -31,7 +31,7 @@ def visit_type_from_title(ctx: ExtractContext, name: str = "visit_type") -> None
     if name in ctx.fields:
         return
     for pattern, value in (
-        (r"住院号|入院日期|出院日期|住院天数|床号|住院", "住院"),
+        (r"住院号|入院日期|出院日期|住院天数|床号|床位费|住院", "住院"),
         (r"门诊号|门诊|急诊", "门诊"),
     ):
         hit = ctx.find(pattern)

@@ -79,7 +79,7 @@ def field_errors(doc: Document, truth: dict) -> list[str]:
 CASES = [
     ("injury_decision", 1, None, None),
     ("injury_decision", 2, {"is_work_injury": False}, "scan"),
-    ("medical_invoice", 1, None, None),
+    ("medical_invoice", 4, None, None),
     ("medical_invoice", 2, {"visit_type": "住院", "electronic": False}, "scan"),
     ("expense_list", 3, {"visit_type": "住院"}, "photo"),
     ("medical_record", 4, None, None),
