@@ -131,6 +131,8 @@ def medical_expense(
     pdf_bundle: bool = False,
 ) -> Scenario:
     """工伤医疗（康复）费用申报: decision + invoice + record + expense list + card copy."""
+    if problem == "tampered_qr":
+        paper_invoice = False  # only electronic receipts carry the QR code
     rng = random.Random(f"scenario:{seed}")
     t = Timeline.draw(rng)
     items = make_items(rng, visit)
