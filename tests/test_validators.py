@@ -528,3 +528,34 @@ def test_whose_document_follows_the_service_materials(service: str, want: list[s
     the rules), so a bank card in another name is an identity problem there."""
     card = doc("bank_card", "bank.jpg", seal=None, name="赵爱婵", card_number="6216613206763314786")
     assert codes(validate([card], [], application(service=service), [])) == want
+
+
+@pytest.mark.parametrize(
+    "source,severity",
+    [("text_layer", Severity.ERROR), ("ocr", Severity.WARNING)],
+    ids=["born_digital_rejects", "photo_goes_to_clerk"],
+)
+def test_invoice_arithmetic_severity_follows_how_it_was_read(
+    source: str, severity: Severity
+) -> None:
+    invoice = good_set()[1].model_copy(
+        update={
+            "items": ({"name": "西药费", "amount": "54.60"}, {"name": "检查费", "amount": "300.00"})
+        }
+    )
+    pg = OcrPage(
+        file="invoice.jpg",
+        page=1,
+        width=1240,
+        height=860,
+        source=source,
+        content_hash="x",
+        lines=tuple(
+            OcrLine(text="票据", confidence=0.99, bbox=(10, 10 + 40 * i, 300, 40 + 40 * i))
+            for i in range(5)
+        ),
+        quality=PageQuality(sharpness=300.0, brightness=240.0, contrast=50.0, colourfulness=8.0),
+    )
+    (finding,) = validate([invoice], [pg], application(), [])
+    assert finding.params["reason"] == "items_sum" and finding.severity == severity
+    assert finding.uncertain is (severity == Severity.WARNING)
