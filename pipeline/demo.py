@@ -98,5 +98,7 @@ def run_demo(root: Path, console: Console) -> bool:
         )
     console.rule()
     console.print(summary)
-    console.print("[green]全部与预期一致[/green]" if all_ok else "[red]存在与预期不一致的结论[/red]")
+    console.print(
+        "[green]全部与预期一致[/green]" if all_ok else "[red]存在与预期不一致的结论[/red]"
+    )
     return all_ok

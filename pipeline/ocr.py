@@ -247,7 +247,11 @@ def pixel_hash(image: np.ndarray) -> str:
 
 
 def _cache_file(settings: Settings, content_hash: str, engine: OcrEngine) -> Path:
-    key = hashlib.sha256(f"{CACHE_FORMAT}|{content_hash}|{engine.version}".encode()).hexdigest()
+    from pipeline.visual import VISUAL_CUES_VERSION
+
+    key = hashlib.sha256(
+        f"{CACHE_FORMAT}|{VISUAL_CUES_VERSION}|{content_hash}|{engine.version}".encode()
+    ).hexdigest()
     return settings.ocr_cache_path / key[:2] / f"{key}.json"
 
 

@@ -91,9 +91,7 @@ def verdict_renderable(verdict: Verdict) -> Group:
         table.add_column("类型")
         table.add_column("置信度")
         for d in verdict.documents:
-            table.add_row(
-                d.file, ",".join(map(str, d.pages)), d.type, f"{d.type_confidence:.2f}"
-            )
+            table.add_row(d.file, ",".join(map(str, d.pages)), d.type, f"{d.type_confidence:.2f}")
         parts.append(table)
 
     if verdict.findings:
@@ -113,7 +111,9 @@ def verdict_renderable(verdict: Verdict) -> Group:
 
     notes = [*verdict.assumptions, *verdict.clerk_checks]
     if notes:
-        parts.append(Panel("\n".join(f"· {n}" for n in notes), title="供窗口人员核实", expand=False))
+        parts.append(
+            Panel("\n".join(f"· {n}" for n in notes), title="供窗口人员核实", expand=False)
+        )
     parts.append(
         Text(
             f"规则版本 {verdict.rules_version} · OCR {verdict.engine.ocr} {verdict.engine.version}",

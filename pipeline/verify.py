@@ -163,7 +163,9 @@ def read_files(files: Iterable[Path], engine: Any) -> ReadResult:
 def file_rejected_finding(file: str, exc: FileRejected) -> Finding:
     from pipeline.errors import UnsupportedFile
 
-    code = FindingCode.UNSUPPORTED_FILE if isinstance(exc, UnsupportedFile) else FindingCode.ILLEGIBLE
+    code = (
+        FindingCode.UNSUPPORTED_FILE if isinstance(exc, UnsupportedFile) else FindingCode.ILLEGIBLE
+    )
     return Finding(
         code=code,
         severity=Severity.WARNING,

@@ -13,6 +13,7 @@ import numpy as np
 
 from pipeline.models import BBox, PageQuality
 
+VISUAL_CUES_VERSION = "vc2"  # part of the OCR cache key (cues are cached with the text)
 _ANALYSIS_SIDE = 1600  # metrics on a bounded size so they compare across resolutions
 
 
@@ -174,31 +175,43 @@ def ring_stats(
 
 
 def decode_qr(image: np.ndarray) -> list[str]:
-    """Payloads of every QR code on the page (empty list when none decodes)."""
+    """Payloads of every QR code on the page (empty list when none decodes).
+
+    Two detectors: the classic one misses small, dense codes near the page edge (a receipt's
+    verification URL is ~45 modules in a few centimetres), which the ArUco-based one finds.
+    """
     bgr = _as_bgr(image)
-    detector = cv2.QRCodeDetector()
     payloads: list[str] = []
     for candidate in _qr_candidates(bgr):
-        try:
-            ok, decoded, _points, _ = detector.detectAndDecodeMulti(candidate)
-        except cv2.error:
-            ok, decoded = False, ()
-        if ok:
-            payloads.extend(p for p in decoded if p)
-        if not payloads:
-            try:
-                text, _pts, _ = detector.detectAndDecode(candidate)
-            except cv2.error:
-                text = ""
-            if text:
-                payloads.append(text)
+        for detector in _qr_detectors():
+            payloads = _decode_with(detector, candidate)
+            if payloads:
+                break
         if payloads:
             break
-    seen: list[str] = []
-    for payload in payloads:
-        if payload not in seen:
-            seen.append(payload)
-    return seen
+    return list(dict.fromkeys(payloads))
+
+
+def _qr_detectors() -> list:
+    detectors = [cv2.QRCodeDetector()]
+    if hasattr(cv2, "QRCodeDetectorAruco"):  # OpenCV >= 4.8
+        detectors.append(cv2.QRCodeDetectorAruco())
+    return detectors
+
+
+def _decode_with(detector, candidate: np.ndarray) -> list[str]:
+    try:
+        ok, decoded, _points, _ = detector.detectAndDecodeMulti(candidate)
+    except cv2.error:
+        ok, decoded = False, ()
+    payloads = [p for p in decoded if p] if ok else []
+    if not payloads:
+        try:
+            text, _pts, _ = detector.detectAndDecode(candidate)
+        except cv2.error:
+            text = ""
+        payloads = [text] if text else []
+    return payloads
 
 
 def _qr_candidates(bgr: np.ndarray) -> list[np.ndarray]:

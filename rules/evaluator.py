@@ -91,7 +91,15 @@ def evaluate(
     results: dict[str, MaterialResult] = {}
     for mat in service.materials:
         results[mat.id] = _judge_material(
-            service, mat, applicable[mat.id], allocation, documents, person, application, ctx, out,
+            service,
+            mat,
+            applicable[mat.id],
+            allocation,
+            documents,
+            person,
+            application,
+            ctx,
+            out,
             catalogue,
         )
     _judge_conditions(service, ctx, results, catalogue, out)

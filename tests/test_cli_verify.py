@@ -156,7 +156,9 @@ def test_decision_missing_is_deficient_unless_records_confirm_it(tmp_path):
     assert waived["verdict"] == "accept", waived["findings"]
     statuses = {m["material"]: m["status"] for m in waived["materials"]}
     assert any("认定工伤决定书" in name and s == "waived" for name, s in statuses.items())
-    assert any(f["severity"] == "warning" and f["code"] == "material_waived" for f in waived["findings"])
+    assert any(
+        f["severity"] == "warning" and f["code"] == "material_waived" for f in waived["findings"]
+    )
 
 
 def test_bundle_without_medical_invoice_is_deficient_naming_it(tmp_path):

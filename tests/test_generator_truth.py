@@ -132,6 +132,8 @@ def test_ocr_reads_every_type_in_its_truth_boxes(ocr_engine, doc_type) -> None:
         crop = rd.pages[f["page"] - 1].crop((max(0, x0 - 10), max(0, y0 - 10), x1 + 10, y1 + 10))
         text = _norm("".join(line.text for line in ocr_engine.recognize(_bgr(crop))))
         want = _norm(f["text"])
-        if fuzz.ratio(want, text) < 85 and not (name == "names" and all(n in text for n in f["value"])):
+        if fuzz.ratio(want, text) < 85 and not (
+            name == "names" and all(n in text for n in f["value"])
+        ):
             misses.append((name, want, text))
     assert not misses, misses

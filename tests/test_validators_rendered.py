@@ -159,3 +159,66 @@ def test_whole_application_original_vs_copy(degrade: str | None, ocr_engine, cat
     assert str(verdict.verdict) == "accept", [f.message for f in verdict.findings]
     assert "seal_missing" not in found
     assert ("copy_not_original" in found) is (degrade == "copy")
+
+
+def reasons(findings) -> set[str]:
+    return {str(f.params.get("reason")) for f in findings if f.params.get("reason")}
+
+
+def test_tampered_qr_on_electronic_receipt(ocr_engine) -> None:
+    genuine = read_rendered("medical_invoice", 2, fields={"electronic": True})
+    assert "tamper_suspected" not in codes(findings_for(genuine, app=application(2)))
+    tampered = read_rendered(
+        "medical_invoice", 2, fields={"electronic": True, "qr_amount": "8888.88"}
+    )
+    found = findings_for(tampered, app=application(2))
+    assert "tamper_suspected" in codes(found), [f.message for f in found]
+    finding = next(f for f in found if f.code == FindingCode.TAMPER_SUSPECTED)
+    assert "8888.88" in finding.message and "二维码" in finding.message
+
+
+@pytest.mark.parametrize("fmt", ["pdf_text", "jpg"], ids=["born_digital", "photo"])
+def test_amount_in_words_must_equal_the_figures(fmt: str, ocr_engine) -> None:
+    good = read_rendered("medical_invoice", 2, fmt=fmt)
+    assert "words_mismatch" not in reasons(findings_for(good, app=application(2)))
+    bad = read_rendered(
+        "medical_invoice", 2, fields={"amount_words": "玖仟玖佰玖拾玖元整"}, fmt=fmt
+    )
+    found = findings_for(bad, app=application(2))
+    assert "words_mismatch" in reasons(found), [f.message for f in found]
+    finding = next(f for f in found if f.params.get("reason") == "words_mismatch")
+    assert "大写" in finding.message and finding.evidence[0].file == bad[2].name
+
+
+def test_labour_contract_must_cover_the_injury_date(ocr_engine) -> None:
+    decision = read_rendered("injury_decision", 3, fields={"injury_date": "2025-06-10"})
+    covering = read_rendered(
+        "labour_contract", 3, fields={"term_start": "2021-01-01", "term_end": "2027-12-31"}
+    )
+    app = application(3, service="gs_medical_expense")
+    assert "contract_term" not in reasons(findings_for(decision, covering, app=app))
+    lapsed = read_rendered(
+        "labour_contract", 3, fields={"term_start": "2021-01-01", "term_end": "2024-12-31"}
+    )
+    found = findings_for(decision, lapsed, app=app)
+    assert "contract_term" in reasons(found), [f.message for f in found]
+    finding = next(f for f in found if f.params.get("reason") == "contract_term")
+    assert "2024" in finding.message and "受伤日期" in finding.message
+
+
+def test_death_date_after_submission(ocr_engine) -> None:
+    plausible = read_rendered("death_certificate", 4)
+    assert "date_future" not in reasons(findings_for(plausible, app=application(None)))
+    future = read_rendered("death_certificate", 4, fields={"death_date": "2026-05-01"})
+    found = findings_for(future, app=application(None))
+    assert "date_future" in reasons(found), [f.message for f in found]
+
+
+def test_gender_must_match_the_id_number(ocr_engine) -> None:
+    person = generator.make_person(6)
+    consistent = read_rendered("death_certificate", 6)
+    assert "id_gender_mismatch" not in reasons(findings_for(consistent, app=application(None)))
+    other = "女" if person.gender == "男" else "男"
+    wrong = read_rendered("death_certificate", 6, fields={"gender": other})
+    found = findings_for(wrong, app=application(None))
+    assert "id_gender_mismatch" in reasons(found), [f.message for f in found]

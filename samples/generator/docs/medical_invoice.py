@@ -130,7 +130,8 @@ def render(ctx: Ctx) -> list[Sheet]:
     ty += 40 * len(rows)
     s.rect(40, ty, 1200, ty + 46, width=2)
     s.text(54, ty + 10, "金额合计（大写）", 22, "sans_bold")
-    s.text(250, ty + 10, rmb_upper(total), 22, "sans")
+    # amount_words: render-only override for a receipt whose 大写 disagrees with its 小写
+    s.text(250, ty + 10, ctx.get("amount_words", rmb_upper(total)), 22, "sans")
     s.text(840, ty + 10, "（小写）", 22, "sans_bold")
     s.text(930, ty + 10, total, 22, "sans", field="total_amount", value=total)
     ty += 46
