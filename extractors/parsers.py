@@ -495,6 +495,9 @@ _ORG_SUFFIX = re.compile(
 )
 
 
+_SEAL_CAPTION = re.compile(r"(?:专用章|公章|印章)$")
+
+
 def parse_org(text: str) -> Parsed | None:
     """An organisation name: Han text ending at a known organisation suffix (or the whole run)."""
     text = re.sub(r"^[（(]?\s*[章印盖][）)]?", "", clean(text).lstrip(":：;；,，. ")).lstrip(
@@ -514,6 +517,8 @@ def parse_org(text: str) -> Parsed | None:
     after = text.replace(" ", "")[len(m.group(0)) :]
     if len(org) < 3 or (not ends and after[:1] in (":", "：")):
         return None  # a label such as 收款人： or 医保类型：, not an organisation
+    if _SEAL_CAPTION.search(org):
+        return None  # the caption inside a seal (财务专用章) read through the printed name
     return Parsed(org, m.group(0), 1.0 if ends else 0.8)
 
 

@@ -318,17 +318,24 @@ def read_page(
     cache_path = _cache_file(settings, content_hash, engine)
     payload = _cache_load(cache_path)
     if payload is None:
-        from pipeline.preprocess import prepare_and_read
+        from pipeline.preprocess import prepare_and_read, read_under_seals
 
         prepared = prepare_and_read(image, engine.recognize)
         height, width = prepared.image.shape[:2]
+        cues = _visual_cues(prepared.image, prepared.rotation, prepared.skew)
+        lines = read_under_seals(
+            prepared.image,
+            [tuple(b) for b in cues["seal_boxes"]],
+            list(prepared.lines),
+            engine.recognize,
+        )
         payload = {
             "format": CACHE_FORMAT,
             "engine": engine.version,
             "width": width,
             "height": height,
-            "lines": [ln.model_dump() for ln in prepared.lines],
-            **_visual_cues(prepared.image, prepared.rotation, prepared.skew),
+            "lines": [ln.model_dump() for ln in lines],
+            **cues,
         }
         _cache_store(cache_path, payload)
     return OcrPage(

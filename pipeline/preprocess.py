@@ -22,7 +22,7 @@ import numpy as np
 
 from pipeline.models import OcrLine
 
-PREPROCESS_VERSION = "pp1"  # part of the OCR cache key: bump when behaviour changes
+PREPROCESS_VERSION = "pp3"  # part of the OCR cache key: bump when behaviour changes
 
 MAX_SKEW = 15.0  # degrees; larger angles are not a skew but a layout
 MIN_SKEW = 0.3  # below this a rotation only blurs the page
@@ -298,3 +298,69 @@ def oriented_image(image: np.ndarray, rotation: int, skew: float) -> np.ndarray:
     if rotation >= 180:
         image = rotate_quarter(image, 180)
     return image
+
+
+# ------------------------------------------------------------------ text under seals
+
+SEAL_MARGIN = 1.5  # seal widths either side: a printed line runs on under the seal
+_MIN_UNDER_SEAL_CONFIDENCE = 0.8
+
+
+def suppress_red_ink(image: np.ndarray) -> np.ndarray:
+    """The (BGR) page with red/pink ink turned white, so black print under a seal stands alone."""
+    if image.ndim == 2:
+        return image
+    bgr = image.astype(np.int16)
+    b, g, r = bgr[..., 0], bgr[..., 1], bgr[..., 2]
+    redness = r - np.maximum(g, b)
+    out = image.copy()
+    out[(redness > 35) & (r > 110)] = 255
+    return out
+
+
+def read_under_seals(
+    image: np.ndarray,
+    seal_boxes: list[tuple[int, int, int, int]],
+    lines: list[OcrLine],
+    recognize: Callable[[np.ndarray], list[OcrLine]],
+) -> list[OcrLine]:
+    """Lines with the ones a red seal hid added: each seal's band is re-read with red ink
+    removed (an issuer's name is usually stamped over), and a re-read line replaces the
+    fragments it covers when it says more than they did."""
+    from pipeline.ocr import reading_order
+
+    result = list(lines)
+    changed = False
+    height, width = image.shape[:2]
+    for x0, y0, x1, y1 in seal_boxes:
+        margin = int((x1 - x0) * SEAL_MARGIN)
+        bx0, by0 = max(0, x0 - margin), max(0, y0)
+        bx1, by1 = min(width, x1 + margin), min(height, y1)
+        if bx1 - bx0 < 16 or by1 - by0 < 16:
+            continue
+        crop = suppress_red_ink(np.ascontiguousarray(image[by0:by1, bx0:bx1]))
+        for found in recognize(crop):
+            if found.confidence < _MIN_UNDER_SEAL_CONFIDENCE or len(found.text.strip()) < 2:
+                continue
+            fx0, fy0, fx1, fy1 = found.bbox
+            line = OcrLine(
+                text=found.text,
+                confidence=found.confidence,
+                bbox=(fx0 + bx0, fy0 + by0, fx1 + bx0, fy1 + by0),
+            )
+            covered = [old for old in result if _share_of(old.bbox, line.bbox) >= 0.5]
+            if not covered:
+                result.append(line)
+                changed = True
+            elif sum(len(old.text) for old in covered) < len(line.text):
+                result = [old for old in result if old not in covered] + [line]
+                changed = True
+    return reading_order(result) if changed else list(lines)
+
+
+def _share_of(inner: tuple[int, int, int, int], outer: tuple[int, int, int, int]) -> float:
+    """How much of `inner`'s area lies inside `outer`."""
+    ix = max(0, min(inner[2], outer[2]) - max(inner[0], outer[0]))
+    iy = max(0, min(inner[3], outer[3]) - max(inner[1], outer[1]))
+    area = max(1, (inner[2] - inner[0]) * (inner[3] - inner[1]))
+    return ix * iy / area
