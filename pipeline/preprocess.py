@@ -307,7 +307,11 @@ _MIN_UNDER_SEAL_CONFIDENCE = 0.8
 
 
 def suppress_red_ink(image: np.ndarray) -> np.ndarray:
-    """The (BGR) page with red/pink ink turned white, so black print under a seal stands alone."""
+    """The (BGR) page with red/pink ink turned white, so black print under a seal stands alone.
+
+    Wider than visual.red_mask (which finds seals by saturated red): the faint pink edge of
+    stamp ink must go too, or it merges with the print under it.
+    """
     if image.ndim == 2:
         return image
     bgr = image.astype(np.int16)
