@@ -182,8 +182,9 @@ def decode_qr(image: np.ndarray) -> list[str]:
     """
     bgr = _as_bgr(image)
     payloads: list[str] = []
+    detectors = _qr_detectors()
     for candidate in _qr_candidates(bgr):
-        for detector in _qr_detectors():
+        for detector in detectors:
             payloads = _decode_with(detector, candidate)
             if payloads:
                 break
