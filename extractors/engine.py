@@ -11,11 +11,12 @@ without a label match may be found by scanning every line with the parser.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 
 from rapidfuzz import fuzz
 
-from extractors import parsers
+from extractors import parsers, surnames
 from extractors.registry import DocumentSpec, FieldSpec
 from pipeline.models import BBox, FieldValue, OcrLine, OcrPage
 
@@ -207,8 +208,26 @@ class Candidate:
     span: str
 
 
+# parsers whose values may be corrected from the recogniser's runner-up characters
+_RESOLVE_WITH_ALTERNATIVES: dict[parsers.Parser, Callable[[str, OcrLine], str]] = {
+    parsers.parse_person_name: surnames.prefer_surname,
+}
+
+
 def find_field(fs: FieldSpec, lines: list[PlacedLine], stops: tuple[str, ...]) -> Candidate | None:
-    """The best labelled candidate for a field, else a scanned one (if the field allows)."""
+    """The best labelled candidate for a field, else a scanned one (if the field allows);
+    a value whose doubtful characters the field can settle is settled here (surnames)."""
+    cand = _best_candidate(fs, lines, stops)
+    resolve = _RESOLVE_WITH_ALTERNATIVES.get(fs.parser)
+    if cand is None or resolve is None or not isinstance(cand.value, str):
+        return cand
+    value = resolve(cand.value, cand.where.line)
+    return cand if value == cand.value else replace(cand, value=value)
+
+
+def _best_candidate(
+    fs: FieldSpec, lines: list[PlacedLine], stops: tuple[str, ...]
+) -> Candidate | None:
     best: Candidate | None = None
     own_stops = tuple(s for s in stops if s not in fs.labels)
     for placed in lines:

@@ -28,12 +28,20 @@ class Frozen(BaseModel):
 # --------------------------------------------------------------------- OCR
 
 
+class CharAlternatives(Frozen):
+    """The recogniser's candidates for one uncertain character of a line, best first."""
+
+    index: int  # position in OcrLine.text
+    options: tuple[tuple[str, float], ...]  # (character, probability)
+
+
 class OcrLine(Frozen):
     """One recognised line of text with its geometry and confidence."""
 
     text: str
     confidence: float
     bbox: BBox
+    alternatives: tuple[CharAlternatives, ...] = ()  # only for characters read with doubt
 
 
 class PageQuality(Frozen):

@@ -108,7 +108,8 @@ def source_file(name: str) -> Path:
     return path
 
 
-def _rec_characters(onnx_path: Path) -> list[str]:
+def rec_characters(onnx_path: Path) -> list[str]:
+    """The recognition model's character list, from its ONNX metadata (`character`)."""
     import onnxruntime as ort
 
     session = ort.InferenceSession(str(onnx_path), providers=["CPUExecutionProvider"])
@@ -182,7 +183,7 @@ def _expected_files(det_src: Path, rec_src: Path) -> dict[str, dict[str, str | P
     """Per model dir: the ONNX source and the exact inference.yml text it must hold."""
     return {
         DET_NAME: {"onnx": det_src, "yml": _yaml_text(det_config())},
-        REC_NAME: {"onnx": rec_src, "yml": _yaml_text(rec_config(_rec_characters(rec_src)))},
+        REC_NAME: {"onnx": rec_src, "yml": _yaml_text(rec_config(rec_characters(rec_src)))},
     }
 
 

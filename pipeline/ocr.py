@@ -319,6 +319,7 @@ def read_page(
     payload = _cache_load(cache_path)
     if payload is None:
         from pipeline.preprocess import prepare_and_read, read_under_seals
+        from pipeline.recognition import with_alternatives
 
         prepared = prepare_and_read(image, engine.recognize)
         height, width = prepared.image.shape[:2]
@@ -329,6 +330,7 @@ def read_page(
             list(prepared.lines),
             engine.recognize,
         )
+        lines = with_alternatives(prepared.image, lines)
         payload = {
             "format": CACHE_FORMAT,
             "engine": engine.version,

@@ -22,7 +22,7 @@ import numpy as np
 
 from pipeline.models import OcrLine
 
-PREPROCESS_VERSION = "pp3"  # part of the OCR cache key: bump when behaviour changes
+PREPROCESS_VERSION = "pp4"  # part of the OCR cache key: bump when behaviour changes
 
 MAX_SKEW = 15.0  # degrees; larger angles are not a skew but a layout
 MIN_SKEW = 0.3  # below this a rotation only blurs the page
@@ -353,6 +353,8 @@ def read_under_seals(
                 bbox=(fx0 + bx0, fy0 + by0, fx1 + bx0, fy1 + by0),
             )
             covered = [old for old in result if _share_of(old.bbox, line.bbox) >= 0.5]
+            if not covered and any(_share_of(line.bbox, old.bbox) >= 0.5 for old in result):
+                continue  # a piece of a line already read whole
             if not covered:
                 result.append(line)
                 changed = True
