@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from extractors import parsers
 from extractors.common import is_positive
 from extractors.engine import ExtractContext
@@ -9,6 +11,7 @@ from extractors.registry import Anchor, DocumentSpec, FieldSpec, has_seal, regis
 
 NEGATIVE = r"不予认定|不予确认|不认定为工伤|不属于工伤|不视同工伤|不得认定|不构成工伤"
 POSITIVE = r"予以认定|认定为工伤|视同工伤|属于工伤|予以确认|确认为工伤|构成工伤"
+_DATE_SHAPED = re.compile(r"\d{4}年\d{1,2}月\d{1,2}日")
 
 
 def _post(ctx: ExtractContext) -> None:
@@ -21,14 +24,19 @@ def _post(ctx: ExtractContext) -> None:
         ctx.set("is_work_injury", verdict, where, where.line.confidence if where else 0.7)
     # the decision date is the last date on the document (above or beside the seal)
     last = None
+    unreadable_after = False
     for placed in ctx.lines:
         parsed = parsers.parse_last_date(placed.compact)
         if parsed is not None:
-            last = (placed, parsed)
+            last, unreadable_after = (placed, parsed), False
+        elif _DATE_SHAPED.search(placed.compact):
+            unreadable_after = True  # 2025年40月14日: a misread date that is no date
     if last is not None and "decision_date" not in ctx.fields:
-        ctx.set(
-            "decision_date", last[1].value, last[0], 0.9 * last[0].line.confidence, last[1].span
-        )
+        confidence = 0.9 * last[0].line.confidence
+        if unreadable_after:
+            # the date under the signature could not be read: an earlier date is a guess
+            confidence *= 0.5
+        ctx.set("decision_date", last[1].value, last[0], confidence, last[1].span)
 
 
 @register

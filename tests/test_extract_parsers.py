@@ -158,3 +158,46 @@ def test_card_numbers() -> None:
     assert parsers.parse_card_number("6214 8301 2345 6789").value == "6214830123456789"
     assert parsers.parse_invoice_number("票据号码：0097747510").value == "0097747510"
     assert parsers.parse_invoice_code("21060223").value == "21060223"
+
+
+def _decision_page(signature_date: str) -> list:
+    from pipeline.models import OcrLine, OcrPage, PageQuality
+
+    texts = [
+        "认定工伤决定书",
+        "事故时间：2025年08月23日",
+        "经查：2025年08月23日，沈茂诚在本单位施工现场工作时受伤。",
+        "现予以认定为工伤。",
+        "大连市人力资源和社会保障局",
+        signature_date,
+        "抄送：辽宁恒信商贸有限公司",
+    ]
+    lines = tuple(
+        OcrLine(text=t, confidence=0.99, bbox=(60, 40 + 40 * i, 700, 70 + 40 * i))
+        for i, t in enumerate(texts)
+    )
+    return [
+        OcrPage(
+            file="decision.jpg",
+            page=1,
+            width=800,
+            height=400,
+            source="ocr",
+            content_hash="x",
+            lines=lines,
+            quality=PageQuality(sharpness=300.0, brightness=240.0, contrast=50.0),
+        )
+    ]
+
+
+def test_decision_date_is_the_signature_date_and_a_misread_one_is_not_trusted() -> None:
+    """The decision date is the date under the issuer. When OCR turned it into no date at
+    all (10月 read as 40月), the earlier narrative date is only a guess: low confidence."""
+    from extractors import load_specs
+    from extractors.engine import extract_fields
+
+    spec = load_specs()["injury_decision"]
+    good = extract_fields(spec, _decision_page("2025年10月14日")).fields["decision_date"]
+    assert good.value == "2025-10-14" and good.confidence > 0.85
+    misread = extract_fields(spec, _decision_page("2025年40月14日")).fields["decision_date"]
+    assert misread.confidence < 0.5

@@ -531,16 +531,25 @@ def test_whose_document_follows_the_service_materials(service: str, want: list[s
 
 
 @pytest.mark.parametrize(
-    "source,severity",
-    [("text_layer", Severity.ERROR), ("ocr", Severity.WARNING)],
-    ids=["born_digital_rejects", "photo_goes_to_clerk"],
+    ("source", "item_confidence", "severity", "uncertain"),
+    [
+        ("text_layer", 0.99, Severity.ERROR, False),
+        ("ocr", 0.99, Severity.ERROR, True),
+        ("ocr", 0.5, Severity.WARNING, True),
+    ],
+    ids=["born_digital_rejects", "photo_rejects_for_a_clerk_to_confirm", "shaky_item_warns"],
 )
 def test_invoice_arithmetic_severity_follows_how_it_was_read(
-    source: str, severity: Severity
+    source: str, item_confidence: float, severity: Severity, uncertain: bool
 ) -> None:
+    """A receipt that does not add up is never accepted on a photo: the mismatch stays an
+    error (a clerk confirms it); only a mismatch resting on a shaky item reading warns."""
     invoice = good_set()[1].model_copy(
         update={
-            "items": ({"name": "西药费", "amount": "54.60"}, {"name": "检查费", "amount": "300.00"})
+            "items": (
+                {"name": "西药费", "amount": "54.60", "confidence": item_confidence},
+                {"name": "检查费", "amount": "300.00", "confidence": 0.99},
+            )
         }
     )
     pg = OcrPage(
@@ -558,4 +567,5 @@ def test_invoice_arithmetic_severity_follows_how_it_was_read(
     )
     (finding,) = validate([invoice], [pg], application(), [])
     assert finding.params["reason"] == "items_sum" and finding.severity == severity
-    assert finding.uncertain is (severity == Severity.WARNING)
+    assert finding.uncertain is uncertain
+    assert ("请工作人员核对" in finding.message) is (source == "ocr")

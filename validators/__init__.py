@@ -448,14 +448,15 @@ def _born_digital(doc: Document, pages: Sequence[OcrPage]) -> bool:
     return bool(sources) and all(s in ("text_layer", "ofd") for s in sources)
 
 
-def _soften(out: _Collector, before: int) -> None:
-    """Findings added since `before` become warnings for a clerk (uncertain)."""
+def _mark_read_from_image(out: _Collector, before: int) -> None:
+    """Findings added since `before` rest on a photographed or scanned receipt: they keep
+    their severity (a receipt that does not add up is not accepted on a guess) but are
+    marked uncertain, so a clerk confirms them before the citizen is told."""
     for i in range(before, len(out.findings)):
         f = out.findings[i]
-        if f.severity == Severity.ERROR:
+        if f.severity == Severity.ERROR and not f.uncertain:
             out.findings[i] = f.model_copy(
                 update={
-                    "severity": Severity.WARNING,
                     "uncertain": True,
                     "message": f.message + "（票面经图像识别，请工作人员核对）",
                 }
@@ -474,7 +475,8 @@ def _invoices(
             continue
         total = doc.value("total_amount")
         # arithmetic and 大写 read from a photo are only as good as the table reading (a row
-        # missed under a seal, 贰/叁 confused): on OCRed receipts they go to a clerk
+        # missed under a seal, 贰/叁 confused): on OCRed receipts a clerk confirms them; a
+        # mismatch on a shaky reading (an item below the threshold) is only a warning
         before = len(out.findings)
         if doc.items and total:
             low = any(float(i.get("confidence", 1.0)) < out.threshold for i in doc.items)
@@ -502,13 +504,19 @@ def _invoices(
             ):
                 last = out.findings.pop()
                 out.findings.append(
-                    last.model_copy(update={"severity": Severity.WARNING, "uncertain": True})
+                    last.model_copy(
+                        update={
+                            "severity": Severity.WARNING,
+                            "uncertain": True,
+                            "message": last.message + "（部分金额识别置信度较低，请工作人员核对）",
+                        }
+                    )
                 )
         words = doc.value("total_amount_words")
         if words and total:
             out.add(invoices.check_words(words, total), doc, ["total_amount", "total_amount_words"])
         if not _born_digital(doc, pages):
-            _soften(out, before)
+            _mark_read_from_image(out, before)
         printed = {
             k: doc.value(k)
             for k in ("invoice_code", "invoice_number", "total_amount", "issue_date")
