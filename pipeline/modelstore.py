@@ -108,11 +108,13 @@ def source_file(name: str) -> Path:
     return path
 
 
-def rec_characters(onnx_path: Path) -> list[str]:
-    """The recognition model's character list, from its ONNX metadata (`character`)."""
-    import onnxruntime as ort
+def rec_characters(onnx_path: Path, session: Any = None) -> list[str]:
+    """The recognition model's character list, from its ONNX metadata (`character`);
+    pass an open session of that model to avoid loading it again."""
+    if session is None:
+        import onnxruntime as ort
 
-    session = ort.InferenceSession(str(onnx_path), providers=["CPUExecutionProvider"])
+        session = ort.InferenceSession(str(onnx_path), providers=["CPUExecutionProvider"])
     raw = session.get_modelmeta().custom_metadata_map.get("character")
     if not raw:
         raise ModelsMissing(

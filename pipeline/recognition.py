@@ -44,10 +44,11 @@ def _model() -> tuple[object, list[str]]:
             options = ort.SessionOptions()
             options.intra_op_num_threads = 2
             options.log_severity_level = 3
-            _state["session"] = ort.InferenceSession(
+            session = ort.InferenceSession(
                 str(path), sess_options=options, providers=["CPUExecutionProvider"]
             )
-            _state["alphabet"] = ["", *rec_characters(path), " "]
+            _state["session"] = session
+            _state["alphabet"] = ["", *rec_characters(path, session), " "]
         return _state["session"], _state["alphabet"]  # type: ignore[return-value]
 
 

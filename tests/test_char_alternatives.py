@@ -137,19 +137,15 @@ def test_a_fragment_of_a_line_already_read_is_not_added_twice(ocr_engine):
     they must not come back as extra lines (a duplicated clause would be read twice)."""
     from pipeline.ingest import load_file
     from pipeline.ocr import read_file
+    from pipeline.preprocess import _share_of
 
     pages = read_file(load_file(PHOTO_APP / "出院小结.jpg"), ocr_engine)
     lines = pages[0].lines
-
-    def inside(a, b) -> float:
-        ix = max(0, min(a[2], b[2]) - max(a[0], b[0]))
-        iy = max(0, min(a[3], b[3]) - max(a[1], b[1]))
-        return ix * iy / max(1, (a[2] - a[0]) * (a[3] - a[1]))
 
     nested = [
         (a.text, b.text)
         for a in lines
         for b in lines
-        if a is not b and inside(a.bbox, b.bbox) >= 0.5
+        if a is not b and _share_of(a.bbox, b.bbox) >= 0.5
     ]
     assert nested == []
